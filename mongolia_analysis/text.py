@@ -1,0 +1,74 @@
+"""Small pure helpers on strings: spans, cleaning, script and language detection."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of a text: ``text == source[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+#: Zero-width and bidirectional control characters: invisible, and able to reorder what a
+#: reader sees; removed from the clean text.
+RE_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+RE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+RE_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+RE_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+RE_LATIN = re.compile(r"[A-Za-z]")
+RE_MONGOLIAN_LETTERS = re.compile(r"[өүӨҮ]")
+RE_WORD = re.compile(r"\w+(?:[-’']\w+)*")
+ENGLISH_MARKERS = frozenset(
+    "the and of to in is was for that with on as by are from has have not this it".split()
+)
+
+
+def clean_line(line: str) -> str:
+    """Normalise one line: NFC, no invisible or control characters, single spaces, stripped.
+
+    >>> clean_line("  Ulaan\\u200bbaatar\\u00a0 Dialogue\\t")
+    'Ulaanbaatar Dialogue'
+    """
+    line = unicodedata.normalize("NFC", line)
+    line = RE_INVISIBLE.sub("", line)
+    line = RE_CONTROL.sub(" ", line)
+    return RE_SPACES.sub(" ", line).strip()
+
+
+def detect_language(text: str) -> str:
+    """'mn' (Cyrillic with ө/ү), 'ru' (other Cyrillic), 'en', or 'und' when unsure.
+
+    >>> detect_language("ХУРИМТЛАЛЫН САНГИЙН ОРЛОГО ӨСЛӨӨ"), detect_language("Президент России")
+    ('mn', 'ru')
+    >>> detect_language("Mongolia and the Koreas"), detect_language("12345")
+    ('en', 'und')
+    """
+    cyrillic = len(RE_CYRILLIC.findall(text))
+    latin = len(RE_LATIN.findall(text))
+    if cyrillic == 0 and latin == 0:
+        return "und"
+    if cyrillic >= latin:
+        return "mn" if RE_MONGOLIAN_LETTERS.search(text) else "ru"
+    words = [w.lower() for w in RE_WORD.findall(text)]
+    if not words:
+        return "und"
+    hits = sum(w in ENGLISH_MARKERS for w in words)
+    if hits or (len(words) <= 12 and text.isupper()):
+        return "en"
+    return "und"
+
+
+def count_words(text: str) -> int:
+    """Number of words.
+
+    >>> count_words("Mongolia’s third-neighbor policy, since 1990.")
+    5
+    """
+    return len(RE_WORD.findall(text))
