@@ -160,15 +160,17 @@ def _cyrillic_legacy(data: bytes) -> str | None:
 
 
 def _sniff_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM: NUL bytes in every other position of the first kilobyte."""
-    head = data[:1024]
-    if len(head) < 4:
+    """UTF-16 without a BOM: the byte order whose decoding reads as ordinary text."""
+    if b"\x00" not in data[:4096] or len(data) % 2:
         return None
-    even, odd = head[0::2], head[1::2]
-    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
-        return "utf-16-le"
-    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
-        return "utf-16-be"
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            head = data[:4096].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        plain = sum(ch.isspace() or ch.isascii() or "\u0400" <= ch <= "\u04ff" for ch in head)
+        if plain >= 0.9 * len(head):
+            return codec
     return None
 
 

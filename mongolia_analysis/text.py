@@ -23,7 +23,11 @@ RE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 RE_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 RE_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 RE_LATIN = re.compile(r"[A-Za-z]")
-RE_MONGOLIAN_LETTERS = re.compile(r"[өүӨҮ]")
+#: Mongolian, not Russian: the letters ө/ү, long vowels Russian does not write (аа, ээ, уу),
+#: or frequent Mongolian function words.
+RE_MONGOLIAN_LETTERS = re.compile(
+    r"[өүӨҮ]|аа|ээ|уу|\b(?:байна|болон|нь|юм|онд|оны|улсын)\b", re.IGNORECASE
+)
 RE_WORD = re.compile(r"\w+(?:[-’']\w+)*")
 ENGLISH_MARKERS = frozenset(
     "the and of to in is was for that with on as by are from has have not this it".split()
@@ -49,12 +53,14 @@ def detect_language(text: str) -> str:
     ('mn', 'ru')
     >>> detect_language("Mongolia and the Koreas"), detect_language("12345")
     ('en', 'und')
+    >>> detect_language("PROGRESSIVE EQUITY RESEARCH: 2025 ОН “PETRO MATAD” КОМПАНИД ЭЭЛТЭЙ БАЙНА")
+    'mn'
     """
     cyrillic = len(RE_CYRILLIC.findall(text))
     latin = len(RE_LATIN.findall(text))
     if cyrillic == 0 and latin == 0:
         return "und"
-    if cyrillic >= latin:
+    if cyrillic >= 0.3 * (cyrillic + latin):  # Latin names inside Cyrillic text are common
         return "mn" if RE_MONGOLIAN_LETTERS.search(text) else "ru"
     words = [w.lower() for w in RE_WORD.findall(text)]
     if not words:

@@ -1,0 +1,46 @@
+"""Shared test helpers: small tables built from strings written in the tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mongolia_analysis.paths import SEEDS_DIR
+from mongolia_analysis.schema import conform
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def make_sentences(texts: list[str], *, doc_id: str = "t-1", role: str = "body") -> pd.DataFrame:
+    """A sentences table for one document whose clean text is ``" ".join(texts)``."""
+    rows, position = [], 0
+    for sent_id, text in enumerate(texts):
+        rows.append(
+            {"doc_id": doc_id, "para_id": 0, "sent_id": sent_id, "role": role, "text": text,
+             "start": position, "end": position + len(text)}
+        )
+        position += len(text) + 1
+    return conform(rows, "sentences")
+
+
+def require_tool(name: str) -> str:
+    """Path of a system tool; skip without it, except in CI where its absence is a failure."""
+    path = shutil.which(name) or (f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").exists() else None)
+    if path:
+        return path
+    if IN_CI:
+        pytest.fail(f"{name} is not installed: .ci/run must install it")
+    pytest.skip(f"{name} is not installed (apt-get install it to run this test)")
+    raise AssertionError  # unreachable
+
+
+@pytest.fixture(scope="session")
+def seeds_corpus():
+    """The corpus of the five seed documents, loaded once per test session."""
+    from mongolia_analysis import load_corpus
+
+    return load_corpus(SEEDS_DIR)
