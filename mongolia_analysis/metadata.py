@@ -32,6 +32,10 @@ RE_MONTH_DAY_YEAR = re.compile(
     rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE
 )
 RE_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
+RE_MONGOLIAN_DATE = re.compile(
+    r"\b(\d{4})\s*(?:оны|он)\s*(\d{1,2})\s*(?:дугаар|дүгээр|-р|-р)?\s*сарын\s*(\d{1,2})",
+    re.IGNORECASE,
+)
 RE_MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
 RE_DOMAIN_AT_END = re.compile(
     r"\s+((?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|mn|kr|jp|cn|ru|edu|gov|"
@@ -42,6 +46,7 @@ RE_NAME = re.compile(
     r"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.\s+)?"
     r"([A-ZА-ЯЁӨҮ][\w’'\-]+(?:\s+(?:[A-ZА-ЯЁӨҮ]\.|[A-ZА-ЯЁӨҮ][\w’'\-]+)){1,3})\s*$"
 )
+RE_AUTHOR_SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|\s*&\s*|\s*,\s*|\s+ба\s+)")
 RE_BYLINE = re.compile(r"^(?:by|author|authors|written by)\b\s*:?\s*(.*)$", re.IGNORECASE)
 RE_ROLE_WORDS = re.compile(
     r"^(?:(?:guest|staff|nkr|special|senior|contributing|our)\s+)*"
@@ -57,6 +62,8 @@ def parse_date(text: str) -> tuple[str, str] | None:
     (('2017-06-14', 'day'), ('2024-12-20', 'day'))
     >>> parse_date("By | June 29, 2020 | No Comments"), parse_date("March 2024")
     (('2020-06-29', 'day'), ('2024-03', 'month'))
+    >>> parse_date("Улаанбаатар, 2023 оны 6 дугаар сарын 15 /МОНЦАМЭ/.")
+    ('2023-06-15', 'day')
     >>> parse_date("no date here") is None
     True
     """
@@ -67,6 +74,8 @@ def parse_date(text: str) -> tuple[str, str] | None:
         found.append((m.start(), *_iso(int(m[3]), MONTHS[m[1].lower()], int(m[2]))))
     if m := RE_DAY_MONTH_YEAR.search(text):
         found.append((m.start(), *_iso(int(m[3]), MONTHS[m[2].lower()], int(m[1]))))
+    if m := RE_MONGOLIAN_DATE.search(text):
+        found.append((m.start(), *_iso(int(m[1]), int(m[2]), int(m[3]))))
     if not found and (m := RE_MONTH_YEAR.search(text)):
         found.append((m.start(), f"{int(m[2]):04d}-{MONTHS[m[1].lower()]:02d}", "month"))
     valid = [item for item in found if item[1]]
@@ -99,6 +108,8 @@ def byline_name(line: str) -> str | None:
     ('Juni Kim', 'Juni Kim')
     >>> byline_name("By NKR Intern Alex Vega"), byline_name("BY: GUEST AUTHOR")
     ('Alex Vega', None)
+    >>> byline_name("By Jane Smith and Tom Brown")
+    'Jane Smith; Tom Brown'
     >>> byline_name("By | June 29, 2020 | No Comments") is None
     True
     """
@@ -109,7 +120,8 @@ def byline_name(line: str) -> str | None:
     rest = re.sub(r"^(?:[A-Z]{2,6}\s+)?", lambda m: m.group() if not RE_ROLE_WORDS.match(
         rest[m.end():]) else "", rest)
     rest = RE_ROLE_WORDS.sub("", rest).strip()
-    return name_of(rest)
+    names = [name_of(part) for part in RE_AUTHOR_SEPARATOR.split(rest) if part.strip()]
+    return "; ".join(names) if names and all(names) else None
 
 
 def name_of(text: str) -> str | None:

@@ -31,6 +31,7 @@ from .sentences import split_sentences
 from .text import Span, clean_line, count_words, detect_language
 
 RE_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+RE_MARKDOWN_EMPHASIS = re.compile(r"^(\*{1,3}|_{1,3})(\S.*?\S|\S)\1$")
 RE_SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]$|\.\d{1,3}$|\[\d{1,3}\]$")
 RE_REF_NUMBER = re.compile(r"^\[?(\d{1,3})[\].)]?\s+(\S.*)$")
 RE_INLINE_NOTE = re.compile(r"(?<=[.!?”\"’)])(\d{1,3})\)(?=\S)")
@@ -162,6 +163,7 @@ def paragraphs_of(lines: tuple[str, ...]) -> list[str]:
     current = ""
     for raw in lines:
         line = RE_MARKDOWN_HEADING.sub("", clean_line(raw))
+        line = RE_MARKDOWN_EMPHASIS.sub(r"\2", line)
         if not line:
             if current:
                 out.append(current)
@@ -211,7 +213,7 @@ def classify(paragraphs: list[str], rules: Rules | None = None) -> tuple[list[Bl
         if tail and any(p.search(para) for p in rules.tail_drop):
             dropped.append(para)
             continue
-        if any(p.search(para) for p in rules.meta):
+        if any(p.search(para) for p in rules.meta) or _is_dateline(para):
             blocks.append(Block(para, "meta", heading))
             continue
         if any(p.search(para) for p in rules.reference_headings):
@@ -235,6 +237,13 @@ def classify(paragraphs: list[str], rules: Rules | None = None) -> tuple[list[Bl
         seen_body = True
         blocks.append(Block(para, "body", heading))
     return blocks, dropped
+
+
+def _is_dateline(text: str) -> bool:
+    """A short line that mostly states a date ("12 March 2018", "Улаанбаатар, 2023 оны …")."""
+    words = count_words(text)
+    found = parse_date(text)
+    return bool(found) and (words <= 5 or (words <= 12 and found[1] == "day"))
 
 
 def _is_sentence(text: str) -> bool:
@@ -310,7 +319,8 @@ def parse_article(segment: Segment) -> ParsedDocument:
         if found := parse_date(line):
             published, precision = found
             break
-    publisher = (url or None) or find_publisher(dropped + meta_texts)
+    first_body = [b.text for b in blocks if b.role == "body"][:1]
+    publisher = (url or None) or find_publisher(dropped + meta_texts + first_body)
     doc = _assemble(blocks, title_index)
     body = " ".join(s["text"] for s in doc["sentences"] if s["role"] == "body")
     return ParsedDocument(
