@@ -131,7 +131,7 @@ class Corpus:
         """Works cited in reference lists and footnotes, linked to inline markers."""
         from .citations import extract_citations
 
-        return extract_citations(self.sentences, self.paragraphs)
+        return extract_citations(self.sentences, self.paragraphs, texts=self.texts)
 
     @cached_property
     def codings(self) -> pd.DataFrame:
@@ -145,7 +145,7 @@ class Corpus:
         """Code × document counts of coded sentences."""
         from .themes import code_document_matrix
 
-        return code_document_matrix(self.codings, self.documents)
+        return code_document_matrix(self.codings, self.documents, codebook=self.codebook)
 
     @cached_property
     def code_cooccurrence(self) -> pd.DataFrame:

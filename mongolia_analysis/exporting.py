@@ -12,10 +12,15 @@ def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for name in out.columns:
         if out[name].dtype == object and out[name].map(lambda v: isinstance(v, tuple)).any():
-            out[name] = out[name].map(
-                lambda v: ";".join(map(str, v)) if isinstance(v, tuple) else v
-            ).astype("string")
+            out[name] = out[name].map(_joined).astype("string")
     return out
+
+
+def _joined(value: object) -> object:
+    """('PRK', 'MNG') → 'PRK;MNG'; (('d-1', 3), ('d-1', 9)) → 'd-1#3;d-1#9'."""
+    if not isinstance(value, tuple):
+        return value
+    return ";".join("#".join(map(str, v)) if isinstance(v, tuple) else str(v) for v in value)
 
 
 def write_tables(tables: dict[str, pd.DataFrame], directory: Path, *, fmt: str) -> list[Path]:

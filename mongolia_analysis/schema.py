@@ -63,6 +63,7 @@ TABLES: dict[str, dict[str, str]] = {
     },
     "codings": {**SPAN, "code": S, "matched": S, "text": S},
     "cooccurrence": {"source": S, "target": S, "n_sentences": I, "n_documents": I},
+    "code_cooccurrence": {"code_a": S, "code_b": S, "n_a": I, "n_b": I, "n_ab": I, "c": F},
 }
 
 KEYS: dict[str, tuple[str, ...]] = {
@@ -71,6 +72,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "sentences": ("doc_id", "sent_id"),
     "headlines": ("doc_id", "sent_id"),
     "cooccurrence": ("source", "target"),
+    "code_cooccurrence": ("code_a", "code_b"),
     "event_clusters": ("cluster_id",),
 }
 
