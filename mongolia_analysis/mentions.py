@@ -1,0 +1,505 @@
+"""Actor mentions: where a sentence names a country, person, organisation, forum or place.
+
+Three methods, recorded in the ``method`` column:
+
+``gazetteer``
+    Every alias of the YAML gazetteer (:mod:`.gazetteer`) is looked up at once with
+    Aho-Corasick automata, on a copy of the sentence whose quotes, dashes and spaces are folded
+    to ASCII one character for one character (offsets never move). Latin aliases match
+    case-sensitively ("us" is not the US, "UB" only in capitals; aliases of 4+ letters also in
+    full capitals); Cyrillic aliases case-insensitively, optionally followed by one Mongolian
+    case suffix listed in the YAML ("Монголын", "Улаанбаатарт": the mention covers the suffix);
+    in an ALL-CAPS sentence (a ticker headline) every alias matches case-insensitively. A match
+    must sit between word boundaries, and the longest match wins: overlapping shorter matches
+    are dropped ("North Korean" is one PRK mention; "Ulaanbaatar Dialogue" is the forum only).
+    A group alias ("the two Koreas", "inter-Korean") yields one row per state on the same span.
+    A country or place followed by a publication word ("New Zealand Journal ...") is dropped.
+``title``
+    A capitalised name right after a title from the YAML ("President Amara Dossou",
+    "Deputy Foreign Minister Pak", "Dr. Tsedendamba Batbayar"), in mixed-case sentences only.
+    The name stops at a lower-case word, punctuation, a possessive ("President Elbegdorj's
+    administration" -> "Elbegdorj"), a stop word or another gazetteer mention; "the President"
+    alone is no person. The name is resolved to a gazetteer person when it is an alias, a
+    title-only alias ("President Park" -> Park Geun-hye) or a near spelling of one (a typo of a
+    long surname, or the same surname with a given name one edit away); otherwise it gets
+    ``entity_id`` ``'P_' + slug`` ("Amara Dossou" -> ``P_AMARA_DOSSOU``). A full name found
+    this way is also found where it recurs, untitled, in the same document.
+``byline``
+    "By Juni Kim", "By NKR Intern Alex Vega": names of two or more words in a sentence that
+    starts with "By" and holds only capitalised words, byline roles and "and".
+
+Rows are sorted by ``doc_id``, ``start``, ``end``, ``entity_id``; offsets are document offsets
+(``sentence.start + i``), so ``corpus.text(doc_id)[start:end] == surface`` always.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import cyrtranslit
+import pandas as pd
+
+from . import schema
+from .errors import SchemaError
+from .gazetteer import AliasTarget, Gazetteer, fold_text, is_cyrillic, lower_text
+
+SENTENCE_COLUMNS = ("doc_id", "sent_id", "text", "start")
+MAX_NAME_TOKENS = 4
+MAX_BYLINE_WORDS = 12
+CAPS_MIN_LETTERS = 6
+CAPS_MAX_LOWER_SHARE = 0.15
+
+# A word of a name: letters joined by hyphens or apostrophes, then an optional period.
+RE_NAME_TOKEN = re.compile(r"([^\W\d_]+(?:[-'][^\W\d_]+)*)(\.)?")
+RE_NEXT_WORD = re.compile(r" ([^\W\d_]+)")
+RE_BYLINE = re.compile(r"^\s*By:?\s+")
+RE_BYLINE_END = re.compile(r"[|(;]| - |\d")
+RE_BYLINE_SPLIT = re.compile(r",\s*|\s+(?:and|&)\s+")
+RE_SLUG = re.compile(r"[^A-Z0-9]+")
+RE_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One mention inside a sentence (offsets relative to the sentence text)."""
+
+    start: int
+    end: int
+    surface: str
+    entity_id: str
+    entity_type: str
+    name: str
+    method: str
+
+
+# -- small helpers -------------------------------------------------------------------------
+
+
+def is_all_caps(text: str) -> bool:
+    """Whether ``text`` is written in capitals (a ticker headline), Latin or Cyrillic.
+
+    >>> is_all_caps("JAPAN AND MONGOLIA FORGE HISTORIC DEFENSE PACT"), is_all_caps("The US")
+    (True, False)
+    """
+    upper = sum(ch.isupper() for ch in text)
+    lower = sum(ch.islower() for ch in text)
+    return upper >= CAPS_MIN_LETTERS and lower <= CAPS_MAX_LOWER_SHARE * (upper + lower)
+
+
+def person_id(name: str) -> str:
+    """An entity id for a person outside the gazetteer: ``'P_'`` + an ASCII slug of the name.
+
+    >>> person_id("Amara Dossou"), person_id("Л.Оюун-Эрдэнэ"), person_id("António Guterres")
+    ('P_AMARA_DOSSOU', 'P_L_OYUUN_ERDENE', 'P_ANTONIO_GUTERRES')
+    """
+    latin = cyrtranslit.to_latin(name, "mn") if is_cyrillic(name) else name
+    ascii_name = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
+    slug = RE_SLUG.sub("_", ascii_name.upper()).strip("_")
+    return f"P_{slug or 'UNKNOWN'}"
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance (insertions, deletions, substitutions, swaps).
+
+    >>> edit_distance("Elberdorgj", "Elbegdorj"), edit_distance("Hilary", "Hillary")
+    (2, 1)
+    """
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+# -- gazetteer look-up ---------------------------------------------------------------------
+
+
+def _automaton_hits(automaton, text: str) -> Iterator[tuple[int, int, tuple[AliasTarget, ...]]]:
+    if automaton is None or not text:
+        return
+    for last, (length, targets) in automaton.iter(text):
+        yield last - length + 1, last + 1, targets
+
+
+def _boundary_end(folded: str, start: int, end: int, target: AliasTarget, suffixes) -> int:
+    """The end of the mention if the match sits on word boundaries, else -1."""
+    if start > 0 and folded[start - 1].isalnum():
+        return -1
+    if end >= len(folded) or not folded[end].isalnum():
+        return end
+    if not (target.cyrillic and is_cyrillic(folded[end])):
+        return -1
+    stop = end
+    while stop < len(folded) and folded[stop].isalpha():
+        stop += 1
+    if stop < len(folded) and folded[stop].isdigit():
+        return -1
+    return stop if lower_text(folded[end:stop]) in suffixes else -1
+
+
+def _pick_target(targets: tuple[AliasTarget, ...], surface: str) -> AliasTarget:
+    for target in targets:
+        if target.alias == surface:
+            return target
+    return sorted(targets, key=lambda t: t.alias)[0]
+
+
+def _gazetteer_mentions(text: str, folded: str, gaz: Gazetteer, caps: bool) -> list[Mention]:
+    matcher, settings = gaz.matcher, gaz.settings
+    lowered = lower_text(folded)
+    hits: list[tuple[int, int, tuple[AliasTarget, ...]]] = []
+    if caps:
+        hits.extend(_automaton_hits(matcher.caps, lowered))
+    else:
+        hits.extend(_automaton_hits(matcher.exact, folded))
+        hits.extend(_automaton_hits(matcher.folded, lowered))
+    candidates: list[tuple[int, int, AliasTarget]] = []
+    for start, end, targets in hits:
+        target = _pick_target(targets, folded[start:end])
+        stop = _boundary_end(folded, start, end, target, settings.cyrillic_suffixes)
+        if stop >= 0:
+            candidates.append((start, stop, target))
+    candidates.sort(key=lambda c: (c[0] - c[1], c[0], c[2].alias))
+    taken = bytearray(len(text))
+    mentions: list[Mention] = []
+    for start, end, target in candidates:
+        if any(taken[start:end]):
+            continue
+        if _is_publication(folded, end, target, gaz, caps):
+            taken[start:end] = b"\x01" * (end - start)
+            continue
+        taken[start:end] = b"\x01" * (end - start)
+        for entity_id in target.ids:
+            entity = gaz.entities[entity_id]
+            mentions.append(
+                Mention(
+                    start, end, text[start:end], entity_id, entity.type, entity.name, "gazetteer"
+                )
+            )
+    return mentions
+
+
+def _is_publication(folded: str, end: int, target: AliasTarget, gaz: Gazetteer, caps: bool):
+    if not gaz.settings.publication_words:
+        return False
+    if any(gaz.entities[i].type not in ("country", "place") for i in target.ids):
+        return False
+    following = RE_NEXT_WORD.match(folded, end)
+    if not following:
+        return False
+    word = following.group(1)
+    return (word.capitalize() if caps else word) in gaz.settings.publication_words
+
+
+# -- titled and bylined names --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int  # without a final period unless the token is an initial
+    word: str
+    initial: bool
+    stop_after: bool  # possessive or sentence-final period: the name ends here
+
+
+def _read_token(folded: str, pos: int) -> _Token | None:
+    match = RE_NAME_TOKEN.match(folded, pos)
+    if not match:
+        return None
+    word, dot = match.group(1), match.group(2)
+    possessive = word.endswith("'s") or word.endswith("'")
+    if possessive:
+        word = word[:-2] if word.endswith("'s") else word[:-1]
+    letters = word.replace("-", "").replace("'", "")
+    initial = bool(dot) and len(letters) <= 2 and not possessive
+    end = match.start(1) + len(word) + (1 if initial else 0)
+    stop_after = possessive or (bool(dot) and not initial)
+    return _Token(match.start(1), end, word, initial, stop_after)
+
+
+def _is_name_word(token: _Token, stopwords: frozenset[str]) -> bool:
+    word = token.word
+    if not word or not word[0].isupper() or word in stopwords:
+        return False
+    letters = [ch for ch in word if ch.isalpha()]
+    if token.initial or len(letters) == 1:
+        return True
+    return any(ch.islower() for ch in letters)  # not an acronym
+
+
+def _scan_name(
+    folded: str, pos: int, stopwords: frozenset[str], owner: list[str | None]
+) -> tuple[int, int] | None:
+    """The span of a capitalised name starting at ``pos`` (None if there is none)."""
+    tokens: list[_Token] = []
+    while len(tokens) < MAX_NAME_TOKENS:
+        token = _read_token(folded, pos)
+        if token is None or not _is_name_word(token, stopwords):
+            break
+        kind = owner[token.start]
+        if kind is not None:
+            if kind == "person" and not tokens:
+                return None  # a gazetteer person: already a mention
+            break
+        tokens.append(token)
+        if token.stop_after:
+            break
+        pos = token.end
+        if token.initial and pos < len(folded) and folded[pos] == " ":
+            pos += 1
+        elif not token.initial:
+            if pos >= len(folded) or folded[pos] != " ":
+                break
+            pos += 1
+    while tokens and tokens[-1].initial:
+        tokens.pop()
+    if not tokens:
+        return None
+    return tokens[0].start, tokens[-1].end
+
+
+def _resolve_person(name: str, gaz: Gazetteer) -> tuple[str, str]:
+    """(entity_id, canonical name) for a titled or bylined name."""
+    key = RE_SPACES.sub(" ", fold_text(name))
+    ids = [i for i in gaz.aliases.get(key, ()) if gaz.entities[i].type == "person"]
+    if len(ids) != 1:
+        ids = list(gaz.matcher.title_aliases.get(key, ()))
+    if len(ids) != 1:
+        ids = sorted(_near_people(key, gaz))
+    if len(ids) == 1:
+        return ids[0], gaz.entities[ids[0]].name
+    return person_id(key), key
+
+
+def _near_people(name: str, gaz: Gazetteer) -> set[str]:
+    words = name.casefold().split()
+    found: set[str] = set()
+    for alias, entity_id in gaz.matcher.person_aliases:
+        other = alias.casefold().split()
+        if len(other) != len(words):
+            continue
+        if len(words) == 1:
+            a, b = words[0], other[0]
+            if (
+                len(a) >= 8
+                and a[:3] == b[:3]
+                and a[-1] == b[-1]
+                and abs(len(a) - len(b)) <= 1
+                and edit_distance(a, b) <= 2
+            ):
+                found.add(entity_id)
+        elif words[-1] == other[-1] and all(
+            x[:1] == y[:1] and edit_distance(x, y) <= 1 for x, y in zip(words, other, strict=True)
+        ):
+            found.add(entity_id)
+    return found
+
+
+def _person_mention(text: str, span: tuple[int, int], gaz: Gazetteer, method: str) -> Mention:
+    start, end = span
+    entity_id, name = _resolve_person(text[start:end], gaz)
+    return Mention(start, end, text[start:end], entity_id, "person", name, method)
+
+
+def _owners(length: int, mentions: Iterable[Mention]) -> list[str | None]:
+    owner: list[str | None] = [None] * length
+    for m in mentions:
+        for i in range(m.start, m.end):
+            owner[i] = m.entity_type
+    return owner
+
+
+def _stopwords(gaz: Gazetteer) -> frozenset[str]:
+    """Capitalised words that are never part of a name: stop words and the words of titles."""
+    title_words = {w for title in gaz.settings.titles for w in title.split()}
+    return gaz.settings.name_stopwords | title_words | frozenset(gaz.settings.titles)
+
+
+def _title_mentions(
+    text: str, folded: str, gaz: Gazetteer, owner: list[str | None]
+) -> list[Mention]:
+    pattern = gaz.matcher.title_pattern
+    if pattern is None:
+        return []
+    stopwords = _stopwords(gaz)
+    mentions: list[Mention] = []
+    for match in pattern.finditer(folded):
+        span = _scan_name(folded, match.end() + 1, stopwords, owner)
+        if span is None:
+            continue
+        mention = _person_mention(text, span, gaz, "title")
+        mentions.append(mention)
+        for i in range(span[0], span[1]):
+            owner[i] = "person"
+    return mentions
+
+
+def _byline_mentions(
+    text: str, folded: str, gaz: Gazetteer, owner: list[str | None]
+) -> list[Mention]:
+    head = RE_BYLINE.match(folded)
+    if not head:
+        return []
+    cut = RE_BYLINE_END.search(folded, head.end())
+    segment_end = cut.start() if cut else len(folded)
+    if len(folded[head.end() : segment_end].split()) > MAX_BYLINE_WORDS:
+        return []
+    roles = gaz.settings.byline_roles
+    stopwords = _stopwords(gaz)
+    runs: list[list[_Token]] = [[]]
+    pos = head.end()
+    while pos < segment_end:
+        separator = RE_BYLINE_SPLIT.match(folded, pos)
+        if separator:
+            runs.append([])
+            pos = separator.end()
+            continue
+        if folded[pos] in " .:":
+            pos += 1
+            continue
+        token = _read_token(folded, pos)
+        if token is None:
+            return []
+        if token.word[:1].islower():
+            return []  # prose, not a byline ("By contrast, ...")
+        if (
+            token.word in roles
+            or f"{token.word}." in roles
+            or owner[token.start] is not None
+            or not _is_name_word(token, stopwords)
+        ):
+            runs.append([])
+        else:
+            runs[-1].append(token)
+        pos = max(token.end, pos + 1)
+    mentions = []
+    for run in runs:
+        while run and run[-1].initial:
+            run.pop()
+        if sum(not t.initial for t in run) >= 2:
+            span = (run[0].start, run[-1].end)
+            mentions.append(_person_mention(text, span, gaz, "byline"))
+    return mentions
+
+
+# -- public API ----------------------------------------------------------------------------
+
+
+def find_mentions(text: str, gazetteer: Gazetteer, *, names: bool = True) -> list[Mention]:
+    """All mentions in one sentence, offsets relative to ``text``, sorted by position.
+
+    Args:
+        text: the sentence.
+        gazetteer: a loaded :class:`~.gazetteer.Gazetteer`.
+        names: also detect titled and bylined people outside the gazetteer.
+
+    >>> from mongolia_analysis.gazetteer import load_gazetteer
+    >>> [(m.surface, m.entity_id) for m in find_mentions(
+    ...     "President Amara Dossou met North Korean officials in Ulan Bator.", load_gazetteer())]
+    [('Amara Dossou', 'P_AMARA_DOSSOU'), ('North Korean', 'PRK'), ('Ulan Bator', 'MNG')]
+    """
+    if not text:
+        return []
+    folded = fold_text(text)
+    caps = is_all_caps(text)
+    mentions = _gazetteer_mentions(text, folded, gazetteer, caps)
+    if names and not caps:
+        owner = _owners(len(text), mentions)
+        mentions.extend(_title_mentions(text, folded, gazetteer, owner))
+        mentions.extend(_byline_mentions(text, folded, gazetteer, owner))
+    return sorted(mentions, key=lambda m: (m.start, m.end, m.entity_id))
+
+
+def _recurring_names(texts: list[str], found: list[list[Mention]]) -> Iterator[tuple[int, Mention]]:
+    """Titled/bylined full names found again, untitled, elsewhere in the same document."""
+    known: dict[str, Mention] = {}
+    for mentions in found:
+        for m in mentions:
+            if m.method != "gazetteer" and len(m.surface.split()) >= 2:
+                known.setdefault(RE_SPACES.sub(" ", fold_text(m.surface)), m)
+    if not known:
+        return
+    alternation = "|".join(re.escape(k) for k in sorted(known, key=lambda k: (-len(k), k)))
+    pattern = re.compile(rf"(?<![\w.])(?:{alternation})(?!\w)")
+    for index, (text, mentions) in enumerate(zip(texts, found, strict=True)):
+        folded = fold_text(text)
+        for match in pattern.finditer(folded):
+            start, end = match.span()
+            if any(m.start < end and start < m.end for m in mentions):
+                continue
+            origin = known[match.group(0)]
+            yield (
+                index,
+                Mention(
+                    start,
+                    end,
+                    text[start:end],
+                    origin.entity_id,
+                    "person",
+                    origin.name,
+                    origin.method,
+                ),
+            )
+
+
+def extract_mentions(sentences: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
+    """The ``mentions`` table of a sentence table (``corpus.analysed_sentences``).
+
+    Args:
+        sentences: rows with ``doc_id``, ``sent_id``, ``text`` and ``start`` (the sentence's
+            offset in its document).
+        gazetteer: a loaded :class:`~.gazetteer.Gazetteer`.
+
+    Returns:
+        A frame conformed to schema ``"mentions"``, sorted by doc_id, start, end, entity_id.
+
+    Raises:
+        SchemaError: a required sentence column is missing.
+
+    >>> from mongolia_analysis.gazetteer import load_gazetteer
+    >>> frame = pd.DataFrame({"doc_id": ["d-1"], "sent_id": [0], "start": [10],
+    ...                       "text": ["Both Koreas sent envoys to Улаанбаатарт."]})
+    >>> extract_mentions(frame, load_gazetteer())[["start", "surface", "entity_id"]].values.tolist()
+    [[15, 'Koreas', 'KOR'], [15, 'Koreas', 'PRK'], [37, 'Улаанбаатарт', 'MNG']]
+    """
+    missing = [c for c in SENTENCE_COLUMNS if c not in sentences.columns]
+    if missing:
+        raise SchemaError(f"extract_mentions needs sentence column(s) {missing}")
+    records: list[dict[str, object]] = []
+    frame = sentences.sort_values(["doc_id", "start"], kind="stable")
+    for doc_id, group in frame.groupby("doc_id", sort=True):
+        texts = ["" if pd.isna(t) else str(t) for t in group["text"]]
+        sent_ids = [int(s) for s in group["sent_id"]]
+        offsets = [int(s) for s in group["start"]]
+        found = [find_mentions(text, gazetteer) for text in texts]
+        for index, mention in list(_recurring_names(texts, found)):
+            found[index].append(mention)
+        for text_mentions, sent_id, offset in zip(found, sent_ids, offsets, strict=True):
+            for m in text_mentions:
+                records.append(
+                    {
+                        "doc_id": doc_id,
+                        "sent_id": sent_id,
+                        "start": offset + m.start,
+                        "end": offset + m.end,
+                        "surface": m.surface,
+                        "entity_id": m.entity_id,
+                        "entity_type": m.entity_type,
+                        "name": m.name,
+                        "method": m.method,
+                    }
+                )
+    if not records:
+        return schema.empty("mentions")
+    records.sort(key=lambda r: (r["doc_id"], r["start"], r["end"], r["entity_id"]))
+    return schema.conform(records, "mentions")
