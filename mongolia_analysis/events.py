@@ -1,0 +1,891 @@
+"""Dated, coded events: who did what to whom, where and when, in CAMEO and PLOVER terms.
+
+An *event* is a dated happening involving states, leaders or forums: a visit, talks hosted,
+a forum held, an agreement signed, an exercise, aid sent, a recognition. The pipeline, for
+each analysed sentence:
+
+1. **Clauses.** The sentence is cut at ``;``, ``:``, dashes and contrastive conjunctions
+   (", but", ", while"); an event lives inside one clause. Quoted stretches (titles, quoted
+   statements) are masked: neither their dates nor their trigger words make events.
+2. **Dates** come from :func:`mongolia_analysis.dates.find_dates`. Relative cues ("last
+   October") are resolved from the document's publication date (or a headline's own
+   "PUBLISHED:" stamp), anaphoric cues ("a year later") from the previous dated sentence of
+   the paragraph; never from today's date. A headline with no date of its own is dated by
+   its publication date (``relative-*`` precision).
+3. **Triggers** come from the YAML lexicon ``data/event_types.yaml`` (literal phrases and
+   regular expressions per event type, each with its CAMEO code and PLOVER category).
+4. **Binding.** Every trigger binds to the nearest date of its clause (within
+   :data:`MAX_GAP` characters); a date left without a trigger takes the nearest ones. A date
+   gives one event per PLOVER category of its triggers, coded by the highest-priority trigger
+   of that category among those nearly as close as the nearest: "In 2014, Mongolia
+   facilitated a meeting" is one mediation (not also a meeting); "visited Washington to
+   co-sign the Compact" is a visit and a signing; "In 2007 and again in 2012, Mongolia hosted
+   talks" is two events. Hosting words ("hosted", "was the site for") only say where and by
+   whom; "minor" types ("established") give way to any other trigger of the date.
+5. **Actors and host.** Actors are the countries, people, organisations and forums
+   mentioned in the clause (from the mentions table), sorted. The host is kept apart from
+   the actors: from "hosted by X", the subject of a hosting trigger ("Ulaanbaatar hosted"),
+   the object of a visit ("visited Pyongyang"), or a location phrase ("in Seoul", "in the
+   Mongolian capital"); a place is mapped to its state with the ``places`` table of the YAML
+   file. A hosted meeting with at least two other states taking part is recoded as a
+   meeting at a third location (CAMEO 044) and flagged ``mediation``.
+6. **Dates of the row.** ``date`` is ISO 8601 partial ('2014', '2014-03', '2014-03-15', a
+   decade as '199X'); ``date_precision`` is one of day, month, year, decade (explicit),
+   relative-day, relative-month, relative-year (resolved from the publication date, or a
+   headline's date), anaphoric-month, anaphoric-year (from the previous dated sentence); see
+   :mod:`mongolia_analysis.dates`.
+7. **Modality.** ``negated`` from cue words just before the trigger ("did not", "never") or
+   just after ("which has never materialized"); ``hypothetical`` from modal and planning
+   cues near the trigger ("will convene", "has been proposed", "willing to", "could") or a
+   year after the publication year.
+
+:func:`cluster_events` then groups reports of the same happening across documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from . import schema
+from .dates import DateExpression, find_dates, parse_iso, resolve_date, to_iso
+from .errors import DataFileError
+from .paths import data_file
+
+#: Largest gap in characters between a trigger and the date it is bound to.
+MAX_GAP = 160
+#: Triggers at most this much farther from the date than the nearest compete on priority.
+PRIORITY_SLACK = 40
+#: How far before a hosting word its subject may stand ("Mongolia ... hosted").
+SUBJECT_REACH = 120
+#: Quotes longer than this are statements: the actors they name are not the event's actors.
+LONG_QUOTE = 60
+#: Entity types that can be actors of an event (places only give the host).
+ACTOR_TYPES = frozenset({"country", "person", "organization", "forum"})
+HOST_ROLES = frozenset({"subject", "object", "none"})
+
+RE_CLAUSE_BREAK = re.compile(
+    r"\s*(?:;|:(?!\d)|\s[—–-]{1,2}\s|—)\s*"
+    r"|,\s+(?=(?:but|while|whereas|although|though|however|yet)\b)"
+    r"|\s+(?=but\s)",
+)
+RE_QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"|«[^»]{1,300}»|‘[^’]{4,300}’(?!\w)")
+RE_HOSTED_BY = re.compile(r"\bhosted\s+by\s+(?:the\s+)?$", re.IGNORECASE)
+RE_LOCATION_BEFORE = re.compile(r"\b(?:in|at|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+RE_DESTINATION_BEFORE = re.compile(r"(?:\b(?:to|in|at)\s+(?:the\s+)?|^\s*(?:the\s+)?)$", re.I)
+RE_CAPITAL_AFTER = re.compile(r"^(?:['’]s)?\s+capital\b", re.IGNORECASE)
+RE_ISO3 = re.compile(r"^[A-Z]{3}$")
+RE_WORD = re.compile(r"[\w’'-]+")
+RE_PHRASE_END = re.compile(r"[,;:.!?()]")
+
+
+# ----------------------------------------------------------------------------------------
+# the lexicon
+@dataclass(frozen=True, slots=True)
+class EventType:
+    """One event type of the lexicon (an entry of ``event_types`` in the YAML file)."""
+
+    name: str
+    cameo: str
+    plover: str
+    description: str
+    priority: int
+    host_role: str = "none"
+    host_modifier: bool = False
+    minor: bool = False
+    when_hosted: str | None = None
+    third_party: str | None = None
+    mediation: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A compiled trigger pattern and the event type it signals."""
+
+    pattern: re.Pattern[str]
+    event_type: str
+    noun: bool = False
+
+
+@dataclass(frozen=True)
+class EventLexicon:
+    """Everything :func:`extract_events` reads from ``data/event_types.yaml``."""
+
+    types: Mapping[str, EventType]
+    triggers: tuple[Trigger, ...]
+    not_triggers: tuple[re.Pattern[str], ...]
+    negation_before: re.Pattern[str]
+    negation_after: re.Pattern[str]
+    negation_window: int
+    hypothetical: re.Pattern[str]
+    hypothetical_after_window: int
+    places: Mapping[str, str]
+
+
+def _phrase_pattern(phrase: str) -> str:
+    words = [re.escape(word) for word in phrase.split()]
+    return r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])"
+
+
+def _compile(source: str, pattern: str, entry: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+    except re.error as exc:
+        raise DataFileError(f"{source}: entry {entry!r}: bad regular expression: {exc}") from exc
+
+
+def _alternation(words: Iterable[str]) -> str:
+    words = sorted({str(w) for w in words}, key=len, reverse=True)
+    return "|".join(_phrase_pattern(w) for w in words) or r"(?!x)x"
+
+
+def parse_event_lexicon(
+    data: Mapping[str, Any], *, source: str = "event_types.yaml"
+) -> EventLexicon:
+    """Build an :class:`EventLexicon` from the parsed YAML mapping.
+
+    Raises:
+        DataFileError: naming the file and the entry when an entry is malformed.
+
+    >>> lex = parse_event_lexicon({"event_types": {"visit": {"cameo": "042",
+    ...     "plover": "CONSULT", "priority": 1, "triggers": ["visited"]}}})
+    >>> lex.types["visit"].cameo, lex.triggers[0].pattern.search("He visited Seoul").group(0)
+    ('042', 'visited')
+    """
+    if not isinstance(data, Mapping) or not isinstance(data.get("event_types"), Mapping):
+        raise DataFileError(f"{source}: needs a mapping 'event_types: {{name: {{...}}}}'")
+    types: dict[str, EventType] = {}
+    triggers: list[Trigger] = []
+    for name, entry in data["event_types"].items():
+        if not isinstance(entry, Mapping):
+            raise DataFileError(f"{source}: entry {name!r} must be a mapping")
+        missing = [key for key in ("cameo", "plover") if not entry.get(key)]
+        if missing:
+            raise DataFileError(f"{source}: entry {name!r} lacks {missing}")
+        cameo = str(entry["cameo"])
+        if not re.fullmatch(r"\d{3,4}", cameo):
+            raise DataFileError(
+                f"{source}: entry {name!r}: cameo {cameo!r} is not a code like '043'"
+            )
+        host_role = str(entry.get("host_role", "none"))
+        if host_role not in HOST_ROLES:
+            raise DataFileError(
+                f"{source}: entry {name!r}: host_role must be one of {sorted(HOST_ROLES)}"
+            )
+        try:
+            priority = int(entry.get("priority", 0))
+        except (TypeError, ValueError):
+            raise DataFileError(f"{source}: entry {name!r}: priority must be a number") from None
+        types[str(name)] = EventType(
+            name=str(name), cameo=cameo, plover=str(entry["plover"]).upper(),
+            description=str(entry.get("description", "")), priority=priority,
+            host_role=host_role, host_modifier=bool(entry.get("host_modifier", False)),
+            minor=bool(entry.get("minor", False)),
+            when_hosted=entry.get("when_hosted"), third_party=entry.get("third_party"),
+            mediation=bool(entry.get("mediation", False)),
+        )  # fmt: skip
+        literal = entry.get("triggers") or []
+        nouns = entry.get("nouns") or []
+        patterns = entry.get("patterns") or []
+        if not all(isinstance(x, list) for x in (literal, nouns, patterns)):
+            raise DataFileError(f"{source}: entry {name!r}: triggers/nouns/patterns must be lists")
+        if not literal and not nouns and not patterns:
+            raise DataFileError(f"{source}: entry {name!r} has no triggers, nouns or patterns")
+        if literal:
+            triggers.append(Trigger(_compile(source, _alternation(literal), str(name)), str(name)))
+        if nouns:
+            triggers.append(
+                Trigger(_compile(source, _alternation(nouns), str(name)), str(name), noun=True)
+            )
+        for pattern in patterns:
+            triggers.append(Trigger(_compile(source, str(pattern), str(name)), str(name)))
+    for name, event_type in types.items():
+        for key in ("third_party", "when_hosted"):
+            target = getattr(event_type, key)
+            if target and target not in types:
+                raise DataFileError(f"{source}: entry {name!r}: {key} {target!r} is not a type")
+    negation = data.get("negation") or {}
+    hypothetical = data.get("hypothetical") or {}
+    places = data.get("places") or {}
+    if not isinstance(places, Mapping) or not all(
+        isinstance(v, str) and RE_ISO3.match(v) for v in places.values()
+    ):
+        raise DataFileError(f"{source}: 'places' must map place names to ISO3 codes")
+    return EventLexicon(
+        types=types,
+        triggers=tuple(triggers),
+        not_triggers=tuple(
+            _compile(source, str(p), "not_triggers") for p in data.get("not_triggers") or []
+        ),
+        negation_before=_compile(
+            source, r"(?:" + _alternation(negation.get("before", [])) + r")", "negation"
+        ),
+        negation_after=_compile(
+            source,
+            r"^\W*(?:[\w’'-]+\W+){0,5}?(?:" + _alternation(negation.get("after", [])) + r")",
+            "negation",
+        ),
+        negation_window=int(negation.get("window", 3)),
+        hypothetical=_compile(source, _alternation(hypothetical.get("cues", [])), "hypothetical"),
+        hypothetical_after_window=int(hypothetical.get("after_window", 4)),
+        places={_norm(str(k)): str(v) for k, v in places.items()},
+    )
+
+
+def load_event_lexicon(path: str | Path | None = None) -> EventLexicon:
+    """Read the trigger lexicon (default: the packaged ``data/event_types.yaml``)."""
+    if path is None:
+        return _default_lexicon()
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(f"{path}: cannot read the event lexicon: {exc}") from exc
+    return parse_event_lexicon(data, source=str(path))
+
+
+@cache
+def _default_lexicon() -> EventLexicon:
+    return load_event_lexicon(data_file("event_types.yaml"))
+
+
+def _norm(value: str) -> str:
+    value = value.lower().replace("_", " ").strip()
+    value = re.sub(r"^(?:place|city|capital|loc)[:\s-]+", "", value)
+    return " ".join(value.replace(".", " ").split())
+
+
+# ----------------------------------------------------------------------------------------
+# pieces of a sentence
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An actor mention with offsets relative to its sentence."""
+
+    start: int
+    end: int
+    entity_id: str
+    entity_type: str
+    country: str | None  # the state it locates (countries, places, "the Mongolian capital")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A trigger match in a sentence."""
+
+    start: int
+    end: int
+    text: str
+    event_type: EventType
+    noun: bool = False
+
+
+def split_clauses(text: str) -> list[tuple[int, int]]:
+    """Clause spans of a sentence (offsets into ``text``, trimmed).
+
+    >>> text = "He met Kim in 2014; they signed it, but talks stalled."
+    >>> [text[s:e] for s, e in split_clauses(text)]
+    ['He met Kim in 2014', 'they signed it', 'but talks stalled.']
+    """
+    spans: list[tuple[int, int]] = []
+    begin = 0
+    masked = _mask_quotes(text)
+    for match in RE_CLAUSE_BREAK.finditer(masked):
+        if match.start() > begin:
+            spans.append((begin, match.start()))
+        begin = max(begin, match.end())
+    spans.append((begin, len(text)))
+    out = []
+    for start, end in spans:
+        while start < end and text[start] in " ,":
+            start += 1
+        while end > start and text[end - 1] in " ,":
+            end -= 1
+        if end > start:
+            out.append((start, end))
+    return out
+
+
+def _mask_quotes(text: str) -> str:
+    """``text`` with quoted stretches blanked out (same length)."""
+    return RE_QUOTED.sub(
+        lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text
+    )
+
+
+def _quoted(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in RE_QUOTED.finditer(text)]
+
+
+def _inside(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def find_triggers(text: str, lexicon: EventLexicon) -> list[Hit]:
+    """Trigger matches in ``text``, outside quotes, longest first where they overlap.
+
+    >>> [(h.text, h.event_type.cameo) for h in find_triggers("Mongolia hosted talks.",
+    ...     load_event_lexicon())]
+    [('hosted', '043'), ('talks', '046')]
+    """
+    quoted = _quoted(text)
+    excluded = [(m.start(), m.end()) for p in lexicon.not_triggers for m in p.finditer(text)]
+    hits: list[Hit] = []
+    for trigger in lexicon.triggers:
+        for match in trigger.pattern.finditer(text):
+            if match.end() == match.start():
+                continue
+            if _overlaps(match.start(), match.end(), quoted + excluded):
+                continue
+            hits.append(
+                Hit(
+                    match.start(), match.end(), match.group(0),
+                    lexicon.types[trigger.event_type], trigger.noun,
+                )
+            )  # fmt: skip
+    hits.sort(key=lambda h: (-(h.end - h.start), -h.event_type.priority, h.start))
+    kept: list[Hit] = []
+    for hit in hits:
+        if not _overlaps(hit.start, hit.end, [(k.start, k.end) for k in kept]):
+            kept.append(hit)
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _place_country(row: Mapping[str, Any], lexicon: EventLexicon) -> str | None:
+    for key in ("entity_id", "name", "surface"):
+        value = row.get(key)
+        if isinstance(value, str) and value:
+            found = lexicon.places.get(_norm(value))
+            if found:
+                return found
+    entity_id = row.get("entity_id")
+    if isinstance(entity_id, str) and RE_ISO3.match(entity_id):
+        return entity_id
+    return None
+
+
+def _sentence_mentions(
+    rows: Iterable[Mapping[str, Any]], offset: int, text: str, lexicon: EventLexicon
+) -> list[Mention]:
+    out: list[Mention] = []
+    for row in rows:
+        start, end = int(row["start"]) - offset, int(row["end"]) - offset
+        if start < 0 or end > len(text) or end <= start:
+            continue
+        entity_type = str(row.get("entity_type") or "")
+        entity_id = str(row.get("entity_id") or "")
+        if not entity_id:
+            continue
+        country: str | None = None
+        if entity_type == "country":
+            country = entity_id
+            if RE_CAPITAL_AFTER.match(text[end:]):  # "the Mongolian capital" is a place
+                entity_type = "place"
+        elif entity_type == "place":
+            country = _place_country(row, lexicon)
+        out.append(Mention(start, end, entity_id, entity_type, country))
+    return sorted(out, key=lambda m: (m.start, m.end))
+
+
+# ----------------------------------------------------------------------------------------
+# dates of a sentence
+def _date_precision_from_iso(iso: str | None) -> str | None:
+    year, month, day = parse_iso(iso)
+    if year is None:
+        return None
+    if day is not None:
+        return "relative-day"
+    return "relative-month" if month is not None else "relative-year"
+
+
+def _sentence_dates(
+    text: str, *, published: str | None, previous: DateExpression | None
+) -> tuple[list[DateExpression], str | None]:
+    """Resolved event dates of a sentence, and the publication stamp if it carries one."""
+    quoted = _quoted(text)
+    found = find_dates(text)
+    stamp = next((d for d in found if d.published and not d.relative), None)
+    anchor = stamp.iso if stamp is not None else published
+    absolute = [d for d in found if not d.relative and not d.published]
+    out: list[DateExpression] = []
+    last_absolute = previous
+    for expr in found:
+        if expr.published or _inside(expr.start, expr.end, quoted):
+            continue
+        if expr.relative:
+            # "this year, 2024": the explicit year says it all
+            if any(0 <= a.start - expr.end <= 3 for a in absolute):
+                continue
+            if (
+                expr.unit == "day"
+                and expr.month is None
+                and expr.offset == 0
+                and (expr.start == 0 and text[expr.end : expr.end + 1] == ",")
+            ):
+                continue  # sentence-initial "Today, ..." means nowadays
+            resolved = resolve_date(expr, published=anchor, previous=last_absolute)
+            if resolved is None:
+                continue
+            out.append(resolved)
+        else:
+            out.append(expr)
+            last_absolute = expr
+    return out, (stamp.iso if stamp is not None else None)
+
+
+# ----------------------------------------------------------------------------------------
+# one clause → events
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, b[0] - a[1], a[0] - b[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A date and the triggers that code it: the primary one and all nearly as close."""
+
+    date: DateExpression
+    primary: Hit
+    near: tuple[Hit, ...]
+
+
+def _bind(dates: Sequence[DateExpression], hits: Sequence[Hit]) -> list[Binding]:
+    """Pair dates with triggers: one binding per date and PLOVER category."""
+    if not dates or not hits:
+        return []
+    bound: dict[int, list[tuple[Hit, int]]] = {i: [] for i in range(len(dates))}
+    for hit in hits:
+        gaps = [(_gap((hit.start, hit.end), (d.start, d.end)), i) for i, d in enumerate(dates)]
+        gap, index = min(gaps)
+        if gap <= MAX_GAP:
+            bound[index].append((hit, gap))
+    bindings: list[Binding] = []
+    for index, date in enumerate(dates):
+        candidates = bound[index]
+        if not candidates:  # "In 2007 and again in 2012, Mongolia hosted talks"
+            nearby = [(h, _gap((h.start, h.end), (date.start, date.end))) for h in hits]
+            nearby = [(h, g) for h, g in nearby if g <= MAX_GAP]
+            if not nearby:
+                continue
+            closest = min(g for _, g in nearby)
+            candidates = [(h, g) for h, g in nearby if g <= closest + PRIORITY_SLACK]
+        bindings.extend(_choose(date, candidates))
+    return bindings
+
+
+def _choose(date: DateExpression, candidates: Sequence[tuple[Hit, int]]) -> list[Binding]:
+    """Bindings of one date: one per PLOVER category among its triggers.
+
+    Hosting words only say where (they join every binding); minor types ("established")
+    give way to any other trigger of the date; a category named only by nouns gives way to
+    categories with a verb; within a category the highest priority among the nearly-nearest
+    wins.
+    """
+    modifiers = [(h, g) for h, g in candidates if h.event_type.host_modifier]
+    activities = [(h, g) for h, g in candidates if not h.event_type.host_modifier]
+    major = [(h, g) for h, g in activities if not h.event_type.minor]
+    activities = major or activities
+    if not activities:
+        activities = modifiers
+    groups: dict[str, list[tuple[Hit, int]]] = {}
+    for hit, gap in activities:
+        groups.setdefault(hit.event_type.plover, []).append((hit, gap))
+    verbal = {k: v for k, v in groups.items() if any(not h.noun for h, _ in v)}
+    if verbal and len(groups) > 1:  # "the talks, which disbanded": nouns name, verbs happen
+        groups = verbal
+    closest_all = min(g for _, g in candidates)
+    near_all = [h for h, g in candidates if g <= closest_all + PRIORITY_SLACK]
+    bindings = []
+    for members in groups.values():
+        closest = min(g for _, g in members)
+        near = [(h, g) for h, g in members if g <= closest + PRIORITY_SLACK]
+        primary = max(near, key=lambda i: (i[0].event_type.priority, -i[1], -i[0].start))[0]
+        context = {id(h): h for h in [*near_all, *(h for h, _ in near), *(h for h, _ in modifiers)]}
+        ordered = tuple(sorted(context.values(), key=lambda h: h.start))
+        bindings.append(Binding(date, primary, ordered))
+    return sorted(bindings, key=lambda b: b.primary.start)
+
+
+def _host(
+    binding: Binding, clause: tuple[int, int], mentions: Sequence[Mention], text: str
+) -> tuple[str | None, Mention | None]:
+    """The host state (or hosting organisation) of an event, and the mention that names it."""
+    primary = binding.primary
+    inside = [m for m in mentions if clause[0] <= m.start and m.end <= clause[1]]
+    hostable = [m for m in inside if m.country and m.entity_type in {"country", "place"}]
+    for mention in inside:  # "hosted by X"
+        if RE_HOSTED_BY.search(text[max(clause[0], mention.start - 20) : mention.start]):
+            return (mention.country or mention.entity_id), mention
+
+    def subject(hit: Hit) -> Mention | None:
+        before = [m for m in hostable if m.end <= hit.start and hit.start - m.end <= SUBJECT_REACH]
+        return before[-1] if before else None
+
+    for hit in binding.near:  # "Mongolia hosted", "Ulaanbaatar was the site for"
+        if hit.event_type.host_modifier and (found := subject(hit)):
+            return found.country, found
+    located = [
+        m
+        for m in hostable
+        if RE_LOCATION_BEFORE.search(text[max(clause[0], m.start - 12) : m.start])
+        and not re.match(r"^['’]s\b", text[m.end : m.end + 3])
+    ]
+    after = [m for m in located if 0 <= m.start - primary.end <= 60]
+    if after:  # "a reunion in the Mongolian capital"
+        return after[0].country, after[0]
+    for hit in binding.near:
+        if hit.event_type.host_role == "subject" and (found := subject(hit)):
+            return found.country, found
+    for hit in binding.near:  # "visited Pyongyang", "a visit to Mongolia"
+        if hit.event_type.host_role != "object":
+            continue
+        for mention in hostable:
+            if 0 <= mention.start - hit.end <= 80 and RE_DESTINATION_BEFORE.search(
+                text[hit.end : mention.start]
+            ):
+                return mention.country, mention
+    if located:
+        chosen = min(located, key=lambda m: _gap((m.start, m.end), (primary.start, primary.end)))
+        return chosen.country, chosen
+    return None, None
+
+
+def _window_words(text: str, start: int, end: int) -> list[re.Match[str]]:
+    return list(RE_WORD.finditer(text, start, end))
+
+
+def _negated(hit: Hit, clause: tuple[int, int], text: str, lexicon: EventLexicon) -> bool:
+    words = _window_words(text, clause[0], hit.start)[-lexicon.negation_window :]
+    if words and lexicon.negation_before.search(text, words[0].start(), hit.start):
+        return True
+    return bool(lexicon.negation_after.search(text[hit.end : min(clause[1], hit.end + 60)]))
+
+
+def _hypothetical(
+    hit: Hit,
+    clause: tuple[int, int],
+    text: str,
+    lexicon: EventLexicon,
+    date_spans: Sequence[tuple[int, int]],
+) -> bool:
+    before = _window_words(text, clause[0], hit.end)[-8:]  # the trigger itself too
+    stop = RE_PHRASE_END.search(text, hit.end, clause[1])
+    after = _window_words(text, hit.end, stop.start() if stop else clause[1])
+    after = after[: lexicon.hypothetical_after_window]
+    for words in (before, after):
+        if not words:
+            continue
+        for match in lexicon.hypothetical.finditer(text, words[0].start(), words[-1].end()):
+            if not _overlaps(match.start(), match.end(), date_spans):
+                return True
+    return False
+
+
+# ----------------------------------------------------------------------------------------
+# the extractor
+def extract_events(
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    lexicon: EventLexicon | None = None,
+) -> pd.DataFrame:
+    """Dated events of the analysed sentences, coded on CAMEO and PLOVER.
+
+    Args:
+        sentences: the ``sentences`` table (body and headline sentences).
+        mentions: the ``mentions`` table of the same sentences.
+        documents: the ``documents`` table (``published`` anchors relative dates).
+        lexicon: the trigger lexicon; default ``data/event_types.yaml``.
+
+    Returns:
+        The ``events`` table: one row per (clause, date) with a trigger and at least one
+        actor or host; ``text == corpus.text(doc_id)[start:end]`` (the clause).
+
+    >>> s = pd.DataFrame({"doc_id": ["d-1"], "para_id": [0], "sent_id": [0], "role": ["body"],
+    ...     "text": ["In May 2019, Kazakhstan hosted talks between Armenia and Azerbaijan."],
+    ...     "start": [0], "end": [68]})
+    >>> m = schema.conform([{"doc_id": "d-1", "sent_id": 0, "start": s0, "end": e0,
+    ...     "surface": n, "entity_id": i, "entity_type": "country", "name": n, "method": "x"}
+    ...     for s0, e0, n, i in [(13, 23, "Kazakhstan", "KAZ"), (45, 52, "Armenia", "ARM"),
+    ...     (57, 67, "Azerbaijan", "AZE")]], "mentions")
+    >>> row = extract_events(s, m, pd.DataFrame({"doc_id": [], "published": []})).iloc[0]
+    >>> row["date"], row["cameo"], row["actors"], row["host"], bool(row["mediation"])
+    ('2019-05', '044', ('ARM', 'AZE'), 'KAZ', True)
+    """
+    lexicon = lexicon or _default_lexicon()
+    if sentences is None or len(sentences) == 0:
+        return schema.empty("events")
+    published = _published_by_doc(documents)
+    by_sentence = _mentions_by_sentence(mentions)
+    rows: list[dict[str, Any]] = []
+    ordered = sentences.sort_values(["doc_id", "sent_id"], kind="stable")
+    previous: dict[tuple[str, Any], DateExpression] = {}
+    for record in ordered.to_dict("records"):
+        doc_id = str(record["doc_id"])
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            continue
+        para = record.get("para_id")
+        para_key = (doc_id, None if pd.isna(para) else int(para))
+        dates, stamp = _sentence_dates(
+            text, published=published.get(doc_id), previous=previous.get(para_key)
+        )
+        for date in dates:
+            if not date.relative and date.precision != "decade":
+                previous[para_key] = date
+        hits = find_triggers(text, lexicon)
+        if not hits:
+            continue
+        sent_mentions = _sentence_mentions(
+            by_sentence.get((doc_id, int(record["sent_id"])), []),
+            int(record["start"]),
+            text,
+            lexicon,
+        )
+        anchor = stamp or published.get(doc_id)
+        rows.extend(
+            _sentence_events(
+                record, text, dates, hits, sent_mentions, lexicon,
+                headline_date=anchor if record.get("role") == "headline" else None,
+                published=anchor,
+            )
+        )  # fmt: skip
+    if not rows:
+        return schema.empty("events")
+    frame = schema.conform(rows, "events")
+    frame = frame.drop_duplicates(["doc_id", "start", "end", "year", "event_type"])
+    return frame.sort_values(["doc_id", "start", "year"], kind="stable").reset_index(drop=True)
+
+
+def _published_by_doc(documents: pd.DataFrame | None) -> dict[str, str]:
+    if documents is None or not len(documents) or "published" not in documents:
+        return {}
+    out = {}
+    for doc_id, value in zip(documents["doc_id"], documents["published"], strict=False):
+        if isinstance(value, str) and parse_iso(value)[0] is not None:
+            out[str(doc_id)] = value
+    return out
+
+
+def _mentions_by_sentence(mentions: pd.DataFrame | None) -> dict[tuple[str, int], list[dict]]:
+    if mentions is None or not len(mentions):
+        return {}
+    grouped: dict[tuple[str, int], list[dict]] = {}
+    for row in mentions.to_dict("records"):
+        if pd.isna(row.get("sent_id")) or pd.isna(row.get("start")) or pd.isna(row.get("end")):
+            continue
+        grouped.setdefault((str(row["doc_id"]), int(row["sent_id"])), []).append(row)
+    return grouped
+
+
+def _sentence_events(
+    record: Mapping[str, Any],
+    text: str,
+    dates: Sequence[DateExpression],
+    hits: Sequence[Hit],
+    mentions: Sequence[Mention],
+    lexicon: EventLexicon,
+    *,
+    headline_date: str | None,
+    published: str | None,
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    offset = int(record["start"])
+    date_spans = [(d.start, d.end) for d in find_dates(text)]
+    for clause in split_clauses(text):
+        clause_dates = [d for d in dates if clause[0] <= d.start and d.end <= clause[1]]
+        clause_hits = [h for h in hits if clause[0] <= h.start and h.end <= clause[1]]
+        if not clause_hits:
+            continue
+        bindings = _bind(clause_dates, clause_hits)
+        if not bindings and headline_date and not clause_dates:
+            year, month, day = parse_iso(headline_date)
+            best = max(clause_hits, key=lambda h: (h.event_type.priority, -h.start))
+            stand_in = DateExpression(
+                start=clause[0], end=clause[0], text="", year=year, month=month, day=day,
+                precision=_date_precision_from_iso(headline_date) or "relative-year",
+                relative=True,
+            )  # fmt: skip
+            bindings = [Binding(stand_in, best, tuple(clause_hits))]
+        for binding in bindings:
+            row = _event_row(record, text, offset, clause, binding, mentions, lexicon,
+                             date_spans=date_spans, published=published)  # fmt: skip
+            if row is not None:
+                rows.append(row)
+    return rows
+
+
+def _event_row(
+    record: Mapping[str, Any],
+    text: str,
+    offset: int,
+    clause: tuple[int, int],
+    binding: Binding,
+    mentions: Sequence[Mention],
+    lexicon: EventLexicon,
+    *,
+    date_spans: Sequence[tuple[int, int]],
+    published: str | None,
+) -> dict[str, Any] | None:
+    date, hit = binding.date, binding.primary
+    if date.year is None:
+        return None
+    statements = [(s, e) for s, e in _quoted(text) if e - s > LONG_QUOTE]
+    mentions = [m for m in mentions if not _inside(m.start, m.end, statements)]
+    host, host_mention = _host(binding, clause, mentions, text)
+    inside = [m for m in mentions if clause[0] <= m.start and m.end <= clause[1]]
+    actors = sorted(
+        {m.entity_id for m in inside if m.entity_type in ACTOR_TYPES and m is not host_mention}
+        - {host}
+    )
+    if not actors and host is None:
+        return None
+    event_type = hit.event_type
+    states = {m.country for m in inside if m.entity_type == "country" and m.country} - {host}
+    mediation = event_type.mediation
+    hosted = any(h.event_type.host_modifier for h in binding.near)
+    if hosted and host is not None and event_type.when_hosted:
+        event_type = lexicon.types[event_type.when_hosted]
+    if event_type.third_party and host is not None and len(states) >= 2:
+        event_type = lexicon.types[event_type.third_party]
+        mediation = True
+    hypothetical = _hypothetical(hit, clause, text, lexicon, date_spans)
+    pub_year = parse_iso(published)[0]
+    if pub_year is not None and date.year > pub_year:
+        hypothetical = True
+    return {
+        "doc_id": record["doc_id"],
+        "sent_id": record["sent_id"],
+        "start": offset + clause[0],
+        "end": offset + clause[1],
+        "year": date.year,
+        "date": to_iso(date.year, date.month, date.day, decade=date.precision == "decade"),
+        "date_precision": date.precision,
+        "event_type": event_type.name,
+        "cameo": event_type.cameo,
+        "plover": event_type.plover,
+        "actors": tuple(actors),
+        "host": host,
+        "mediation": mediation,
+        "negated": any(
+            _negated(h, clause, text, lexicon)
+            for h in (hit, *(h for h in binding.near if h.event_type.host_modifier))
+        ),
+        "hypothetical": hypothetical,
+        "trigger": hit.text,
+        "text": text[clause[0] : clause[1]],
+    }
+
+
+# ----------------------------------------------------------------------------------------
+# corroboration
+#: An actor present in at least this share of all events (Mongolia, in a corpus about
+#: Mongolia) does not identify a happening; ignored when linking reports (10+ events).
+UBIQUITY = 0.5
+
+
+def _same_happening(a: Mapping[str, Any], b: Mapping[str, Any], common: frozenset[str]) -> bool:
+    if a["year"] != b["year"] or a["event_type"] != b["event_type"]:
+        return False
+    month_a, month_b = parse_iso(a["date"])[1], parse_iso(b["date"])[1]
+    if month_a is not None and month_b is not None and month_a != month_b:
+        return False
+    host_a, host_b = a["host"], b["host"]
+    if host_a and host_b and host_a != host_b:
+        return False
+    ids_a = set(a["actors"]) - common
+    ids_b = set(b["actors"]) - common
+    if ids_a or ids_b:
+        return bool(ids_a & ids_b)
+    return set(a["actors"]) == set(b["actors"]) and bool(a["actors"]) and host_a == host_b
+
+
+def cluster_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Group events that report the same real happening, across and within documents.
+
+    Two events are linked when they have the same year and event type, compatible months
+    (equal where both are known), no conflicting hosts, and an actor in common other than
+    the ubiquitous ones (in at least :data:`UBIQUITY` of all events); clusters are the
+    connected groups of links. Negated events are left out. Clusters are numbered from 1 in
+    order of year, type and first document; ``actors`` is the union of the members' actors
+    and hosts, ``text`` the shortest member text.
+
+    >>> ev = pd.DataFrame([
+    ...   {"doc_id": "a-1", "start": 0, "year": 2012, "date": "2012", "event_type": "negotiate",
+    ...    "actors": ("JPN", "PRK"), "host": "MNG", "negated": False, "text": "Mongolia hosted"},
+    ...   {"doc_id": "b-1", "start": 5, "year": 2012, "date": "2012", "event_type": "negotiate",
+    ...    "actors": ("PRK",), "host": "MNG", "negated": False, "text": "talks in UB"}])
+    >>> c = cluster_events(ev)
+    >>> int(c.loc[0, "n_sources"]), c.loc[0, "doc_ids"], c.loc[0, "actors"]
+    (2, ('a-1', 'b-1'), ('JPN', 'MNG', 'PRK'))
+    """
+    if events is None or not len(events):
+        return schema.empty("event_clusters")
+    frame = events
+    if "negated" in frame:
+        frame = frame[~frame["negated"].fillna(False).astype(bool)]
+    frame = frame[frame["year"].notna()]
+    records = sorted(
+        frame.to_dict("records"),
+        key=lambda r: (int(r["year"]), str(r["event_type"]), str(r["doc_id"]), int(r["start"])),
+    )
+    for record in records:
+        record["year"] = int(record["year"])
+        record["host"] = record["host"] if isinstance(record.get("host"), str) else None
+        record["date"] = record["date"] if isinstance(record.get("date"), str) else None
+        record["actors"] = tuple(record.get("actors") or ())
+    counts = Counter(
+        a for r in records for a in {*r["actors"], *([r["host"]] if r["host"] else [])}
+    )
+    common = frozenset(
+        a for a, n in counts.items() if len(records) >= 10 and n / len(records) >= UBIQUITY
+    )
+    parent = list(range(len(records)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(records):
+        for j in range(i + 1, len(records)):
+            b = records[j]
+            if b["year"] != a["year"]:
+                continue
+            if _same_happening(a, b, common):
+                root_i, root_j = find(i), find(j)
+                if root_i != root_j:
+                    parent[max(root_i, root_j)] = min(root_i, root_j)
+    members: dict[int, list[dict[str, Any]]] = {}
+    for i, record in enumerate(records):
+        members.setdefault(find(i), []).append(record)
+    rows = []
+    for cluster in members.values():
+        types = Counter(r["event_type"] for r in cluster)
+        top = max(types.values())
+        event_type = next(r["event_type"] for r in cluster if types[r["event_type"]] == top)
+        ids = {a for r in cluster for a in r["actors"]} | {r["host"] for r in cluster if r["host"]}
+        docs = sorted({str(r["doc_id"]) for r in cluster})
+        representative = min(cluster, key=lambda r: (len(str(r["text"])), str(r["doc_id"])))
+        key = (cluster[0]["year"], event_type, docs[0], int(cluster[0]["start"]))
+        rows.append((key, {
+            "year": cluster[0]["year"], "event_type": event_type, "actors": tuple(sorted(ids)),
+            "n_sources": len(docs), "doc_ids": tuple(docs), "n_events": len(cluster),
+            "text": representative["text"],
+        }))  # fmt: skip
+    rows.sort(key=lambda item: item[0])
+    return schema.conform(
+        [{"cluster_id": n, **row} for n, (_, row) in enumerate(rows, start=1)], "event_clusters"
+    )
