@@ -1,0 +1,214 @@
+"""Rendering an executed brief notebook into the reader's HTML and a printable PDF.
+
+:func:`reader_view` reduces the notebook to what a reader should see: the outputs of the
+section cells, without code, prompts, papermill banners, warnings or stderr streams, and with
+only inert output types (HTML, images, text). :func:`notebook_to_html` renders it with the
+package's nbconvert template (``templates/brief``: no scripts, system fonts, inlined CSS,
+figures as ``data:`` URIs) and adds a table of contents built from the sections' ``<h2>``
+ids. The page never asks any network host for anything. :func:`html_to_pdf` prints that page
+with WeasyPrint through a URL fetcher that refuses everything but ``data:`` URIs.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import html
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+
+from . import paths
+
+TEMPLATE_DIR = paths.PACKAGE_DIR / "templates"
+TEMPLATE_NAME = "brief"
+CSS_FILE = TEMPLATE_DIR / TEMPLATE_NAME / "brief.css"
+
+#: Output types a reader sees (anything else, e.g. JavaScript or widgets, is dropped).
+READER_MIMETYPES = ("text/html", "image/png", "image/jpeg", "image/svg+xml", "text/markdown")
+#: Cell tags whose cells are build machinery, not content.
+HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "papermill-error-cell-tag", "remove"})
+SECTION_CLASS = "brief-section"
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRef:
+    """A section of the rendered brief: its element id and its ``<h2>`` title."""
+
+    id: str
+    title: str
+
+
+class _SectionParser(HTMLParser):
+    """Collects ``<section id=… class="brief-section">`` elements and their first ``<h2>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections: list[SectionRef] = []
+        self._pending: str | None = None
+        self._in_h2 = False
+        self._title: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "section" and SECTION_CLASS in (values.get("class") or "").split():
+            self._pending = values.get("id") or None
+        elif tag == "h2" and self._pending is not None:
+            self._in_h2, self._title = True, []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2" and self._in_h2:
+            title = " ".join("".join(self._title).split())
+            self.sections.append(SectionRef(self._pending or "", title))
+            self._pending, self._in_h2 = None, False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h2:
+            self._title.append(data)
+
+
+def find_sections(markup: str) -> list[SectionRef]:
+    """The brief's sections in document order (only those with an id and an ``<h2>``).
+
+    Example:
+        >>> find_sections('<section id="a" class="brief-section"><h2>Key &amp; <em>more</em>'
+        ...               '</h2><p>x</p></section><section><h2>no</h2></section>')
+        [SectionRef(id='a', title='Key & more')]
+    """
+    parser = _SectionParser()
+    parser.feed(markup)
+    parser.close()
+    return [s for s in parser.sections if s.id]
+
+
+def toc_html(sections: list[SectionRef]) -> str:
+    """A ``<nav>`` table of contents linking to the sections (text escaped).
+
+    Example:
+        >>> toc_html([SectionRef("key-judgments", "Key <judgments>")])
+        '<nav class="toc" aria-label="Contents"><p class="toc-title">Contents</p><ol><li><a href="#key-judgments">Key &lt;judgments&gt;</a></li></ol></nav>'
+    """  # noqa: E501
+    items = "".join(
+        f'<li><a href="#{html.escape(s.id)}">{html.escape(s.title)}</a></li>' for s in sections
+    )
+    return (
+        '<nav class="toc" aria-label="Contents"><p class="toc-title">Contents</p>'
+        f"<ol>{items}</ol></nav>"
+    )
+
+
+def _visible_outputs(outputs: list) -> list:
+    kept = []
+    for output in outputs:
+        kind = output.get("output_type")
+        if kind == "stream":
+            if output.get("name") == "stdout" and output.get("text", "").strip():
+                kept.append(output)
+        elif kind in ("display_data", "execute_result"):
+            data = {k: v for k, v in output.get("data", {}).items() if k in READER_MIMETYPES}
+            if data:
+                output = copy.deepcopy(output)
+                output["data"] = data
+                kept.append(output)
+    return kept
+
+
+def reader_view(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with only what a reader sees, and a table of contents.
+
+    Machinery cells (parameters, injected parameters, papermill's error banners) go; code
+    cells keep only inert, visible outputs (no stderr, errors, JavaScript, widgets); empty cells
+    go. The table of contents is inserted as a raw HTML cell after the first section (the
+    title block) and lists the sections that follow it.
+    """
+    out = copy.deepcopy(nb)
+    cells = []
+    for cell in out.cells:
+        if HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = _visible_outputs(cell.get("outputs", []))
+            if not cell.outputs:
+                continue
+            cell.source = ""
+        elif cell.cell_type == "raw":
+            continue
+        cells.append(cell)
+    out.cells = cells
+    sections = find_sections(_cells_html(cells))
+    if len(sections) > 1:
+        first = next(i for i, c in enumerate(cells) if find_sections(_cells_html([c])))
+        toc = nbformat.v4.new_raw_cell(toc_html(sections[1:]))
+        toc.metadata["raw_mimetype"] = "text/html"
+        out.cells.insert(first + 1, toc)
+    return out
+
+
+def _cells_html(cells: list) -> str:
+    parts = []
+    for cell in cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            parts.append(output.get("data", {}).get("text/html", ""))
+    return "".join(p if isinstance(p, str) else "".join(p) for p in parts)
+
+
+def _base64(text: str) -> str:
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, colophon: str = "") -> str:
+    """Render an executed brief notebook as one self-contained, script-free HTML page.
+
+    Args:
+        nb: the executed notebook (papermill output).
+        title: the page ``<title>`` (the brief's title).
+        colophon: a line for the page footer (e.g. build date and generator).
+    """
+    from nbconvert import HTMLExporter
+
+    from . import __version__
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_filter("base64_encode", _base64)
+    resources = {
+        "brief": {
+            "title": title,
+            "css": CSS_FILE.read_text(encoding="utf-8"),
+            "generator": f"mongolia_analysis {__version__}",
+            "colophon": colophon,
+            "language": "en",
+        }
+    }
+    body, _ = exporter.from_notebook_node(reader_view(nb), resources=resources)
+    return body
+
+
+def render_html(notebook: Path, target: Path, *, title: str, colophon: str = "") -> Path:
+    """Read an executed notebook and write its reader's HTML to ``target``."""
+    nb = nbformat.read(notebook, as_version=4)
+    target.write_text(notebook_to_html(nb, title=title, colophon=colophon), encoding="utf-8")
+    return target
+
+
+def offline_url_fetcher():
+    """A WeasyPrint URL fetcher that serves ``data:`` URIs and refuses every other URL."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=("data",), timeout=1, allow_redirects=False)
+
+
+def html_to_pdf(markup: str, target: Path) -> Path:
+    """Print the brief's HTML to an A4 PDF at ``target`` without fetching any URL."""
+    import weasyprint
+
+    document = weasyprint.HTML(string=markup, base_url=None, url_fetcher=offline_url_fetcher())
+    document.write_pdf(target)
+    return target
