@@ -25,6 +25,7 @@ SECTION_CALLS = [
     "news_pulse",
     "how_sources_differ",
     "sources_and_method",
+    "passages",
 ]
 EXPECTED_TYPES = {
     "corpus": "str",
