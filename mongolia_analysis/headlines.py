@@ -19,6 +19,10 @@ from .text import detect_language
 
 RE_ITEM_SPLIT = re.compile(r"[ \t\u00a0]{3,}|\n+")
 RE_DOMAIN = r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,12}"
+#: Every item ends with its date: a cheap test on a chunk's last characters before the full
+#: pattern runs (which would scan a long chunk of prose word by word).
+RE_DATE_AT_END = re.compile(r"\d{4}[/.-]\d{1,2}[/.-]\d{1,2}\s*$")
+DATE_END_WINDOW = 24
 
 
 @cache
@@ -57,6 +61,8 @@ def parse_item(chunk: str, offset: int = 0) -> TickerItem | None:
     >>> item.rank, item.title, item.source, item.published, item.language
     (4, 'CENTRAL BANK CUTS FORECAST TO 5.2%', 'ubpost.mn', '2024-12-20', 'en')
     """
+    if not RE_DATE_AT_END.search(chunk[-DATE_END_WINDOW:]):
+        return None
     match = _item_pattern().match(chunk)
     if not match:
         return None
@@ -81,13 +87,16 @@ def parse_item(chunk: str, offset: int = 0) -> TickerItem | None:
 def parse_ticker(text: str) -> list[TickerItem]:
     """Every item of a ticker string (chunks that are not items are ignored).
 
-    >>> items = parse_ticker("1 A B WWW.X.MN PUBLISHED:2024/12/20     Ө Ү WWW.Y.MN НИЙТЭЛСЭН:2024/12/19")
+    >>> items = parse_ticker(
+    ...     "1 A B WWW.X.MN PUBLISHED:2024/12/20     Ө Ү WWW.Y.MN НИЙТЭЛСЭН:2024/12/19"
+    ... )
     >>> [(i.rank, i.source, i.language) for i in items]
     [(1, 'x.mn', 'en'), (None, 'y.mn', 'mn')]
     """
     items = []
     position = 0
-    for piece in RE_ITEM_SPLIT.split(text):
+    separated = "   " in text or any(ch in text for ch in "\n\t\u00a0")
+    for piece in RE_ITEM_SPLIT.split(text) if separated else [text]:
         start = text.index(piece, position) if piece else position
         position = start + len(piece)
         stripped = piece.strip()

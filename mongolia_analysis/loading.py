@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-
 from .corpus import Corpus, CorpusOptions
 from .errors import DataFileError, InputError
 from .reading import RawDocument, discover_files, read_document
@@ -25,7 +24,6 @@ from .segmenting import ParsedDocument, parse_segment, split_file
 
 CATALOG_NAME = "catalog.csv"
 CATALOG_FIELDS = ("title", "author", "publisher", "url", "published")
-RE_WS = re.compile(r"\s+")
 #: Below this many files, parsing stays in this process (a pool costs more than it saves).
 PARALLEL_MIN_FILES = 64
 
@@ -93,8 +91,9 @@ def load_corpus(
 
 
 def parse_file(text: str) -> list[ParsedDocument]:
-    """Parse one file's text into its documents (pure: no disk, no globals)."""
-    return [parse_segment(segment) for segment in split_file(text)]
+    """Parse one file's text into its documents (pure: no disk, no globals); a segment left
+    without text once boilerplate is removed is no document."""
+    return [doc for doc in map(parse_segment, split_file(text)) if doc.text]
 
 
 def _parse_all(
@@ -129,6 +128,7 @@ def assemble(
     texts: dict[str, str] = {}
     raw_texts: dict[str, str] = {}
     seen: dict[str, str] = {}
+    owners: dict[str, str] = {}  # doc_id -> source file
     for raw, docs in zip(raws, parsed, strict=True):
         if not docs:
             reason = "no document text after removing boilerplate"
@@ -139,13 +139,19 @@ def assemble(
         stem = re.sub(r"\.[^./]+$", "", raw.name)
         for part, doc in enumerate(docs, 1):
             doc_id = f"{stem}-{part}"
-            digest = hashlib.sha256(RE_WS.sub(" ", doc.raw).strip().encode("utf-8")).hexdigest()
+            if doc_id in owners:
+                skipped.append({"source_file": raw.name, "reason": (
+                    f"its document id {doc_id!r} is taken by {owners[doc_id]} (same name without"
+                    " the suffix): rename one of the two files"
+                )})
+                continue
+            digest = hashlib.sha256(" ".join(doc.raw.split()).encode("utf-8")).hexdigest()
             if digest in seen:
                 skipped.append(
                     {"source_file": raw.name, "reason": f"duplicate of {seen[digest]} (same text)"}
                 )
                 continue
-            seen[digest] = doc_id
+            seen[digest], owners[doc_id] = doc_id, raw.name
             texts[doc_id], raw_texts[doc_id] = doc.text, doc.raw
             documents.append(_document_row(raw, doc, doc_id, part, digest, catalog))
             paragraphs += [{"doc_id": doc_id, **row} for row in doc.paragraphs]
@@ -227,6 +233,15 @@ def _catalog(
     path = Path(catalog)
     if not path.exists():
         raise InputError(f"catalog {str(path)!r} does not exist: give a CSV file or omit it")
+    try:
+        return _read_catalog(path)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise DataFileError(
+            f"{path}: not a readable CSV file ({exc}); save it as a UTF-8 CSV file"
+        ) from None
+
+
+def _read_catalog(path: Path) -> dict[tuple[str, int | None], dict[str, str]]:
     rows: dict[tuple[str, int | None], dict[str, str]] = {}
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -240,10 +255,18 @@ def _catalog(
             )
         for line, record in enumerate(reader, 2):
             part = (record.get("part") or "").strip()
-            if part and not part.isdigit():
+            if part and not part.isdecimal():
                 raise DataFileError(f"{path}, line {line}: part must be a whole number")
-            values = {k: v.strip() for k, v in record.items() if k in CATALOG_FIELDS and v}
-            rows[(record["source_file"].strip(), int(part) if part else None)] = values
+            values = {
+                key: value.strip() for key, value in record.items()
+                if key in CATALOG_FIELDS and isinstance(value, str) and value.strip()
+            }
+            source = (record.get("source_file") or "").strip()
+            if not source:
+                if values:
+                    raise DataFileError(f"{path}, line {line}: source_file is empty")
+                continue
+            rows[(source, int(part) if part else None)] = values
     return rows
 
 

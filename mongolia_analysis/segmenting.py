@@ -21,21 +21,38 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice, pairwise
 
 import yaml
 
 from .headlines import TickerItem, parse_ticker, transliterate
-from .metadata import byline_name, find_publisher, name_of, parse_date, split_site
+from .metadata import (
+    byline_name,
+    dateline_date,
+    find_publisher,
+    name_of,
+    parse_date,
+    split_site,
+)
 from .paths import data_file
 from .sentences import split_sentences
-from .text import Span, clean_line, count_words, detect_language
+from .text import RE_WORD, Span, clean_line, count_words, detect_language
 
 RE_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 RE_MARKDOWN_EMPHASIS = re.compile(r"^(\*{1,3}|_{1,3})(\S.*?\S|\S)\1$")
 RE_SENTENCE_END = re.compile(r"[.!?:;…\"”’)\]]$|\.\d{1,3}$|\[\d{1,3}\]$")
 RE_REF_NUMBER = re.compile(r"^\[?(\d{1,3})[\].)]?\s+(\S.*)$")
 RE_INLINE_NOTE = re.compile(r"(?<=[.!?”\"’)])(\d{1,3})\)(?=\S)")
+RE_NOT_NAME_START = re.compile(r"^(?:The|A|An|This|Our|Why|How|What|When|Notes?|Abstract)\b")
 HEADING_MAX_WORDS = 14
+#: Headings and datelines are short lines: a longer paragraph is never one.
+SHORT_LINE_CHARS = 400
+#: Line rules (boilerplate, metadata, footers) look at this many leading characters of a
+#: paragraph: such lines are short, and the bound keeps a pathological paragraph (a 50 MB file
+#: without a line break) from costing quadratic time in a pattern like ``.*a.*b``.
+RULE_WINDOW = 2000
+#: Enough of a paragraph's end to see whether it ends a sentence.
+END_WINDOW = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +65,7 @@ class Rules:
     meta: tuple[re.Pattern[str], ...]
     reference_headings: tuple[re.Pattern[str], ...]
     reference_entry: re.Pattern[str]
+    section_labels: tuple[re.Pattern[str], ...] = ()
 
 
 @cache
@@ -65,6 +83,7 @@ def load_rules() -> Rules:
         meta=compile_all("meta_lines"),
         reference_headings=compile_all("reference_headings"),
         reference_entry=re.compile(data["reference_entry"]),
+        section_labels=compile_all("section_labels") if data.get("section_labels") else (),
     )
 
 
@@ -115,6 +134,7 @@ def split_file(text: str) -> list[Segment]:
     ['headlines', 'article']
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")  # Unicode line/para breaks
     lines = text.split("\n")
     kinds = [_line_kind(line) for line in lines]
     segments: list[Segment] = []
@@ -144,11 +164,13 @@ def _line_kind(line: str) -> str:
 
 
 def _segment(kind: str, lines: list[str]) -> Segment:
-    while lines and not lines[-1].strip():
-        lines = lines[:-1]
-    while lines and not lines[0].strip():
-        lines = lines[1:]
-    return Segment(kind, "\n".join(lines), tuple(lines))
+    first, last = 0, len(lines)
+    while last > first and not lines[last - 1].strip():
+        last -= 1
+    while first < last and not lines[first].strip():
+        first += 1
+    kept = tuple(lines[first:last])
+    return Segment(kind, "\n".join(kept), kept)
 
 
 # -- articles ---------------------------------------------------------------------------------
@@ -160,38 +182,51 @@ def paragraphs_of(lines: tuple[str, ...]) -> list[str]:
     ['Mongolia hosted the talks in 2014.', 'Next line.', 'B']
     """
     out: list[str] = []
-    current = ""
+    current: list[str] = []  # lines of the paragraph being joined (joined once, at its end)
+    size = 0
     for raw in lines:
         line = RE_MARKDOWN_HEADING.sub("", clean_line(raw))
         line = RE_MARKDOWN_EMPHASIS.sub(r"\2", line)
         if not line:
             if current:
-                out.append(current)
-            current = ""
+                out.append(" ".join(current))
+            current, size = [], 0
             continue
-        if current and _continues(current, line):
-            current = f"{current} {line}"
+        if current and _continues(current, size, line):
+            current.append(line)
+            size += 1 + len(line)
         else:
             if current:
-                out.append(current)
-            current = line
+                out.append(" ".join(current))
+            current, size = [line], len(line)
     if current:
-        out.append(current)
+        out.append(" ".join(current))
     return out
 
 
-def _continues(previous: str, line: str) -> bool:
-    if RE_SENTENCE_END.search(previous):
+def _continues(previous: list[str], size: int, line: str) -> bool:
+    """Whether ``line`` goes on the paragraph of ``previous`` lines (``size`` characters)."""
+    last = previous[-1]
+    if RE_SENTENCE_END.search(last[-END_WINDOW:]):
         return False
-    return line[0].islower() or previous.endswith((",", "-", "–", "—")) or (
-        len(previous) >= 50 and line[0].isalnum() and count_words(line) > 3
-        and not _looks_like_heading(previous)
+    # More lines than a heading has words cannot be a heading: join only the first ones.
+    head = " ".join(previous[: HEADING_MAX_WORDS + 1])
+    return line[0].islower() or last.endswith((",", "-", "–", "—")) or (
+        size >= 50 and line[0].isalnum() and count_words(line) > 3
+        and not _looks_like_heading(head)
     )
 
 
 def _looks_like_heading(text: str) -> bool:
-    words = count_words(text)
-    return 0 < words <= HEADING_MAX_WORDS and not re.search(r"[.,;]$", text)
+    if len(text) > SHORT_LINE_CHARS:
+        return False
+    words = _count_words_upto(text, HEADING_MAX_WORDS + 1)
+    return 0 < words <= HEADING_MAX_WORDS and not re.search(r"[.,;]$", text[-END_WINDOW:])
+
+
+def _count_words_upto(text: str, limit: int) -> int:
+    """Words in ``text``, counted up to ``limit`` (cheap on a very long paragraph)."""
+    return sum(1 for _ in islice(RE_WORD.finditer(text), limit))
 
 
 def classify(paragraphs: list[str], rules: Rules | None = None) -> tuple[list[Block], list[str]]:
@@ -203,20 +238,23 @@ def classify(paragraphs: list[str], rules: Rules | None = None) -> tuple[list[Bl
     in_references = False
     seen_body = False
     for para in paragraphs:
-        if any(p.search(para) for p in rules.footer):
+        window = para[:RULE_WINDOW]
+        if any(p.search(window) for p in rules.footer):
             dropped.append(para)
             break
-        if any(p.search(para) for p in rules.drop):
+        if any(p.search(window) for p in rules.drop):
             dropped.append(para)
             continue
         tail = in_references or (seen_body and _after_body(blocks))
-        if tail and any(p.search(para) for p in rules.tail_drop):
+        if tail and any(p.search(window) for p in rules.tail_drop):
             dropped.append(para)
             continue
-        if any(p.search(para) for p in rules.meta) or _is_dateline(para):
+        if any(p.search(window) for p in rules.meta) or (
+            _is_dateline(para) and not in_references  # a dated note stays a reference
+        ):
             blocks.append(Block(para, "meta", heading))
             continue
-        if any(p.search(para) for p in rules.reference_headings):
+        if any(p.search(window) for p in rules.reference_headings):
             in_references = True
             heading = para
             blocks.append(Block(para, "heading", heading))
@@ -241,13 +279,16 @@ def classify(paragraphs: list[str], rules: Rules | None = None) -> tuple[list[Bl
 
 def _is_dateline(text: str) -> bool:
     """A short line that mostly states a date ("12 March 2018", "Улаанбаатар, 2023 оны …")."""
-    words = count_words(text)
+    words = _count_words_upto(text, 13)
+    if words > 12 or len(text) > SHORT_LINE_CHARS:
+        return False
     found = parse_date(text)
-    return bool(found) and (words <= 5 or (words <= 12 and found[1] == "day"))
+    return bool(found) and (words <= 5 or found[1] == "day")
 
 
 def _is_sentence(text: str) -> bool:
-    return bool(re.search(r"[.!]$|[.!][\"”’)]$", text)) and count_words(text) > 3
+    ends = re.search(r"[.!]$|[.!][\"”’)]$", text[-END_WINDOW:])
+    return bool(ends) and _count_words_upto(text, 4) > 3
 
 
 def _after_body(blocks: list[Block]) -> bool:
@@ -267,7 +308,8 @@ def mark_bios(blocks: list[Block], author: str | None) -> list[Block]:
     if not author:
         return blocks
     pattern = re.compile(
-        rf"^(?:(?:Dr|Prof|Mr|Mrs|Ms)\.\s+)?{re.escape(author)}\b.{{0,80}}\b(is|was|serves)\b"
+        rf"^(?:(?:Dr|Prof|Mr|Mrs|Ms)\.\s+)?{re.escape(author)}\b.{{0,80}}"
+        r"\b(is|was|serves|writes|covers|teaches|works|leads|heads|directs|researches)\b"
     )
     return [
         Block(b.text, "meta", b.heading) if b.role == "body" and pattern.search(b.text) else b
@@ -312,7 +354,7 @@ def parse_article(segment: Segment) -> ParsedDocument:
     blocks, dropped = classify(paragraphs_of(segment.lines))
     title, url, title_index = _title(blocks)
     meta_texts = [b.text for b in blocks if b.role == "meta"]
-    author = _author(meta_texts, blocks)
+    author = _author(meta_texts, blocks) or _author_after_title(blocks, title_index)
     blocks = drop_inline_notes(mark_bios(blocks, author))
     published = precision = None
     for line in meta_texts:
@@ -320,7 +362,13 @@ def parse_article(segment: Segment) -> ParsedDocument:
             published, precision = found
             break
     first_body = [b.text for b in blocks if b.role == "body"][:1]
-    publisher = (url or None) or find_publisher(dropped + meta_texts + first_body)
+    if published is None and first_body and (found := dateline_date(first_body[0])):
+        published, precision = found  # "Улаанбаатар, 2023 оны 6 дугаар сарын 15 /МОНЦАМЭ/."
+    publisher = (
+        (url or None)
+        or find_publisher(dropped + meta_texts + first_body)
+        or _site_name(blocks, title_index)
+    )
     doc = _assemble(blocks, title_index)
     body = " ".join(s["text"] for s in doc["sentences"] if s["role"] == "body")
     return ParsedDocument(
@@ -363,9 +411,33 @@ def _author(meta_texts: list[str], blocks: list[Block]) -> str | None:
     for text in labelled + meta_texts:
         if name := byline_name(text):
             return name
-    for previous, block in zip(blocks, blocks[1:], strict=False):
+    for previous, block in pairwise(blocks):
         if _names_after_byline(block.text, [previous]):
             return name_of(block.text)
+    return None
+
+
+def _author_after_title(blocks: list[Block], title_index: int | None) -> str | None:
+    """A bare personal name right under the title ("Enkhjargal Tserendorj" in a paper)."""
+    if title_index is None or title_index + 1 >= len(blocks):
+        return None
+    block = blocks[title_index + 1]
+    name = name_of(block.text) if block.role in ("heading", "meta") else None
+    if name and not RE_NOT_NAME_START.match(name):
+        return name
+    return None
+
+
+def _site_name(blocks: list[Block], title_index: int | None) -> str | None:
+    """A blog's or site's name: a short heading above the title that is no section label."""
+    for block in blocks[: title_index or 0]:
+        words = count_words(block.text)
+        if (
+            block.role == "heading"
+            and 1 <= words <= 5
+            and not any(p.search(block.text) for p in load_rules().section_labels)
+        ):
+            return block.text
     return None
 
 

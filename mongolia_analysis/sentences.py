@@ -18,7 +18,7 @@ from .paths import data_file
 from .text import Span
 
 RE_BOUNDARY = re.compile(
-    r"""(?P<end>[.!?…]+)                     # terminal punctuation
+    r"""(?<![.!?…])(?P<end>[.!?…]+)          # terminal punctuation (a whole run of it)
         (?P<close>["”’')\]»]*)               # closing quotes / brackets
         (?P<notes>(?:\[[^\]\s]{1,8}\]\s?|\d{1,3}\)?(?=\s))*)  # footnote markers
         (?P<space>\s+)
@@ -27,6 +27,9 @@ RE_BOUNDARY = re.compile(
     re.VERBOSE,
 )
 RE_TOKEN_BEFORE = re.compile(r"(\S+)$")
+#: How far back to look for the token before a period (abbreviations are short; the bound
+#: keeps a text of many periods from costing quadratic time).
+TOKEN_WINDOW = 40
 RE_INITIAL = re.compile(r"^[(\"“]?[A-ZА-ЯЁӨҮ]$")
 
 
@@ -50,12 +53,18 @@ def split_sentences(text: str) -> list[Span]:
     ['The U.S. envoy met Dr. Kim.', 'Talks ended.[1]', 'Next.']
     >>> [s.text for s in split_sentences("L. Oyun-Erdene spoke in 2024. Trade rose 5.2%.")]
     ['L. Oyun-Erdene spoke in 2024.', 'Trade rose 5.2%.']
+    >>> [s.text for s in split_sentences("Нийтэлсэн: 2024.06.04 10:25")]
+    ['Нийтэлсэн: 2024.06.04 10:25']
     """
     spans: list[Span] = []
     begin = 0
     for match in RE_BOUNDARY.finditer(text):
+        if _inside_number(text, match):
+            continue
         if match.group("end") == "." and not match.group("close") and not match.group("notes"):
-            before = RE_TOKEN_BEFORE.search(text, 0, match.start())
+            before = RE_TOKEN_BEFORE.search(
+                text, max(0, match.start() - TOKEN_WINDOW), match.start()
+            )
             if before and _is_abbreviation(before.group(1)):
                 continue
         stop = match.start("space")
@@ -63,6 +72,18 @@ def split_sentences(text: str) -> list[Span]:
         begin = match.end()
     _append(spans, text, begin, len(text))
     return spans
+
+
+def _inside_number(text: str, match: re.Match[str]) -> bool:
+    """A period between digits ("2024.06.04 10:25"): a dotted date or number, no boundary."""
+    notes = match.group("notes")
+    return (
+        match.group("end") == "."
+        and match.start() > 0
+        and text[match.start() - 1].isdigit()
+        and notes.isdigit()
+        and text[match.end() : match.end() + 1].isdigit()
+    )
 
 
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:
