@@ -110,7 +110,9 @@ class Corpus:
         """Dated, coded events (CAMEO and PLOVER) for the timeline."""
         from .events import extract_events
 
-        return extract_events(self.analysed_sentences, self.mentions, self.documents)
+        return extract_events(
+            self.analysed_sentences, self.mentions, self.documents, headlines=self.headlines
+        )
 
     @cached_property
     def event_clusters(self) -> pd.DataFrame:

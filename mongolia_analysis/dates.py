@@ -50,6 +50,10 @@ WEEKDAYS: dict[str, int] = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
     "sunday": 6,
 }  # fmt: skip
+#: Mongolian weekdays ("пүрэв гарагт" = on Thursday), Monday = 0.
+MN_WEEKDAYS: dict[str, int] = {
+    "даваа": 0, "мягмар": 1, "лхагва": 2, "пүрэв": 3, "баасан": 4, "бямба": 5, "ням": 6,
+}  # fmt: skip
 MN_MONTHS: dict[str, int] = {
     "нэгдүгээр": 1, "хоёрдугаар": 2, "гуравдугаар": 3, "дөрөвдүгээр": 4, "тавдугаар": 5,
     "зургадугаар": 6, "долдугаар": 7, "наймдугаар": 8, "есдүгээр": 9, "аравдугаар": 10,
@@ -93,9 +97,31 @@ RE_MN_DATE = re.compile(
     re.IGNORECASE,
 )
 RE_MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}{_YEAR_END}", re.IGNORECASE)
+#: A Mongolian month and day without a year ("6 дугаар сарын 10-нд", "9 ДҮГЭЭР САРЫН 3-НД"):
+#: resolved from the publication date like "on June 10".
+RE_MN_MONTH_DAY = re.compile(
+    r"(?<![\d.])(?<!оны\s)(?<!он\s)(?P<month>1[0-2]|0?[1-9]|"
+    + "|".join(sorted(MN_MONTHS, key=len, reverse=True))
+    + r")(?:\s*-?\s*(?:р|дүгээр|дугаар|дүгаар|дугар))?\s+сар(?:ын)?\s+(?P<day>[0-3]?\d)"
+    r"(?![\d.,])(?:\s*-\s*(?:нд|ны|наас|нээс|ноос|ний|нөөс|д|т)|\s+(?:өдөр|нд))?",
+    re.IGNORECASE,
+)
+#: An author–year citation in parentheses ("(Keohane, 1969; Campi 2014)", "(Ministry of
+#: Foreign Affairs of Mongolia, 2015, p. 4)"): its years date a publication, not a happening.
+RE_CITATION = re.compile(
+    r"\((?:see\s+|e\.g\.,?\s+|cf\.\s+)?[A-ZА-ЯЁӨҮ][^()\d]{1,120}?,?\s(?:1[5-9]|20)\d\d[a-z]?"
+    r"(?:,\s*(?:pp?\.|pg\.)\s*[\d–-]+)?"
+    r"(?:;\s*[A-ZА-ЯЁӨҮ][^()\d]{1,120}?,?\s(?:1[5-9]|20)\d\d[a-z]?(?:,\s*(?:pp?\.|pg\.)\s*[\d–-]+)?)*\)"
+)
 RE_DECADE = re.compile(
     r"(?:\b(?P<qual>early|mid|middle|late)(?:\s*-\s*|\s+))?"
     r"(?<![\w.,/$])(?P<year>1[2-9]\d0|20\d0)['’]?s\b",
+    re.IGNORECASE,
+)
+#: "between 2023 and 2027", "from 2003 to 2008": one period, dated by its first year.
+RE_YEAR_BETWEEN = re.compile(
+    rf"(?:(?<=\bbetween\s)|(?<=\bfrom\s)){_YEAR}\s+(?:and|to|through|until)\s+"
+    r"(?P<end>1[2-9]\d\d|20\d\d)(?P<circa>)(?![\w%]|[.,/]\d|[-–]\d)",
     re.IGNORECASE,
 )
 RE_YEAR_RANGE = re.compile(
@@ -116,13 +142,20 @@ RE_ANAPHORIC_YEAR = re.compile(
     re.IGNORECASE,
 )
 RE_RELATIVE_YEAR = re.compile(
-    r"\b(?P<rel>last|this|next|past|coming|previous)\s+year\b(?!['’]s)"
+    r"\b(?P<rel>last|this|next|past|coming|previous)\s+(?:year|spring|summer|autumn|fall|"
+    r"winter)\b(?!['’]s)"
     r"|\b(?P<mn>өнгөрсөн|энэ|ирэх|ирэх\s+онд)\s+он(?:ы|д|оос)?\b",
     re.IGNORECASE,
 )
 RE_RELATIVE_MONTH = re.compile(r"\b(?P<rel>last|this|next|past|coming)\s+month\b", re.IGNORECASE)
 RE_RELATIVE_DAY = re.compile(
     r"\b(?P<word>yesterday|today|tomorrow|tonight|өнөөдөр|өчигдөр|маргааш)\b", re.IGNORECASE
+)
+RE_MN_WEEKDAY = re.compile(
+    r"(?<!\w)(?:(?P<rel>ирэх|өнгөрсөн|энэ)\s+)?(?P<weekday>"
+    + "|".join(sorted(MN_WEEKDAYS, key=len, reverse=True))
+    + r")\s+(?:гараг|гарагт|гарагийн|гаригт|гараг\w*)(?!\w)",
+    re.IGNORECASE,
 )
 RE_WEEKDAY = re.compile(
     r"\b(?:(?P<rel>last|next|this|on|on\s+last)\s+)?(?P<weekday>" + "|".join(WEEKDAYS) + r")\b",
@@ -436,6 +469,15 @@ def _build_weekday(match: re.Match[str], text: str) -> DateExpression | None:
     )  # fmt: skip
 
 
+def _build_mn_weekday(match: re.Match[str], text: str) -> DateExpression | None:
+    rel = (match.group("rel") or "").lower()
+    return _span(
+        match, year=None, precision="relative-day", relative=True, anchor="published",
+        unit="weekday", weekday=MN_WEEKDAYS[match.group("weekday").lower()],
+        offset={"ирэх": 1, "өнгөрсөн": -1}.get(rel, 0),
+    )  # fmt: skip
+
+
 def _build_month_day(match: re.Match[str], text: str) -> DateExpression | None:
     month_token = match.group("month")
     if not month_token[0].isupper():
@@ -447,6 +489,17 @@ def _build_month_day(match: re.Match[str], text: str) -> DateExpression | None:
     return _span(
         match, year=None, month=month, day=day, precision="relative-day", relative=True,
         anchor="published", unit="day", offset=_direction(match.group("rel")),
+    )  # fmt: skip
+
+
+def _build_mn_month_day(match: re.Match[str], text: str) -> DateExpression | None:
+    month = _month_number(match.group("month"))
+    day = int(match.group("day"))
+    if month is None or not _valid_day(None, month, day):
+        return None
+    return _span(
+        match, year=None, month=month, day=day, precision="relative-day", relative=True,
+        anchor="published", unit="day", offset=0,
     )  # fmt: skip
 
 
@@ -477,6 +530,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], Builder], ...] = (
     (RE_MONTH_YEAR, _build_month_year),
     (RE_DECADE, _build_decade),
     (RE_YEAR_RANGE, _build_year_range),
+    (RE_YEAR_BETWEEN, _build_year_range),
     (RE_CIRCA_YEAR, _build_circa),
     (RE_YEAR, _build_year),
     (RE_MONTH_THAT_YEAR, _build_month_that_year),
@@ -484,8 +538,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], Builder], ...] = (
     (RE_RELATIVE_YEAR, _build_relative_year),
     (RE_RELATIVE_MONTH, _build_relative_month),
     (RE_RELATIVE_DAY, _build_relative_day),
+    (RE_MN_MONTH_DAY, _build_mn_month_day),
     (RE_MONTH_DAY, _build_month_day),
     (RE_WEEKDAY, _build_weekday),
+    (RE_MN_WEEKDAY, _build_mn_weekday),
     (RE_BARE_MONTH, _build_bare_month),
 )
 
@@ -511,8 +567,10 @@ def find_dates(text: str) -> list[DateExpression]:
     [('March 2014', '2014-03', 'month'), ('1990s', '199X', 'decade')]
     >>> [(d.text, d.relative, d.offset) for d in find_dates("It met last year, not in 2040 MW.")]
     [('last year', True, -1)]
+    >>> [d.text for d in find_dates("A forum was launched in 2014 (Campi, 2015; Hong 2022).")]
+    ['2014']
     """
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in RE_CITATION.finditer(text)]
     found: list[DateExpression] = []
     for expr in _candidates(text):
         if any(expr.start < end and start < expr.end for start, end in taken):
@@ -588,6 +646,27 @@ def _resolve_anaphoric(
     return replace(expr, year=previous.year + expr.offset)
 
 
+def _nearest_year(
+    month: int | None, day: int | None, year: int, anchor_month: int | None, anchor_day: int | None
+) -> int:
+    """The year that puts ``month``/``day`` nearest to the anchor date (a bare "in December"
+    in a February article is last December; "in February" on December 31 is next February).
+
+    >>> _nearest_year(12, 15, 2019, 2, 1), _nearest_year(2, 15, 2024, 12, 31)
+    (2018, 2025)
+    >>> _nearest_year(6, 26, 2017, 6, 14), _nearest_year(6, 1, 2017, None, None)
+    (2017, 2017)
+    """
+    if month is None or anchor_month is None:
+        return year
+    anchor = dt.date(year, anchor_month, anchor_day or 15)
+    best = min(
+        (abs((dt.date(y, month, min(day or 15, 28)) - anchor).days), abs(y - year), y)
+        for y in (year - 1, year, year + 1)
+    )
+    return best[2]
+
+
 def _resolve_month(expr: DateExpression, year: int, month: int | None) -> DateExpression | None:
     if expr.month is None:  # "this month", "last month"
         if month is None:
@@ -595,7 +674,7 @@ def _resolve_month(expr: DateExpression, year: int, month: int | None) -> DateEx
         index = year * 12 + (month - 1) + expr.offset
         return replace(expr, year=index // 12, month=index % 12 + 1)
     if expr.offset == 0:
-        return replace(expr, year=year)
+        return replace(expr, year=_nearest_year(expr.month, 15, year, month, 15))
     if month is None:
         return None
     if expr.offset < 0:
@@ -606,9 +685,9 @@ def _resolve_month(expr: DateExpression, year: int, month: int | None) -> DateEx
 def _resolve_day(
     expr: DateExpression, year: int, month: int | None, day: int | None
 ) -> DateExpression | None:
-    if expr.unit == "day" and expr.month is not None:  # "on June 26th": the publication year
+    if expr.unit == "day" and expr.month is not None:  # "on June 26th": the nearest June 26
         if expr.offset == 0 or month is None:
-            return replace(expr, year=year)
+            return replace(expr, year=_nearest_year(expr.month, expr.day, year, month, day))
         if expr.offset < 0:
             before = (expr.month, expr.day or 0) < (month, day or 0)
             return replace(expr, year=year if before else year - 1)

@@ -12,7 +12,14 @@ people.yaml        (doc_id, person) pairs: ids or names of the people it names  
 events.yaml        dated events: same doc_id and year, gold quote overlaps the span  events
 figures.yaml       figures: same doc_id, value within 0.5 %, surface overlaps span   figures
 headlines.yaml     ticker items: rank, source, published and language all right      headlines
+documents.yaml     metadata fields (title, author, publisher, published, ...) equal  documents
 =================  ===============================================================  =========
+
+Two rows look at attributes rather than at finding things: ``event_flags`` scores the
+``hypothetical`` and ``negated`` flags of the matched events (a flag set in gold and
+prediction is a true positive), and ``documents`` counts metadata fields (a right field is a
+true positive; a wrong or missing one a false negative, and also a false positive when a
+wrong value was predicted).
 
 Precision counts predictions in the annotated documents only. Every gold item is matched at
 most once (a maximum bipartite matching, so the score doesn't depend on row order). The
@@ -83,6 +90,17 @@ def max_matching(n_gold: int, n_pred: int, compatible: Callable[[int, int], bool
     >>> max_matching(2, 2, lambda g, p: p == 0 or (g == 0 and p == 1))
     2
     """
+    return len(matching_pairs(n_gold, n_pred, compatible))
+
+
+def matching_pairs(
+    n_gold: int, n_pred: int, compatible: Callable[[int, int], bool]
+) -> list[tuple[int, int]]:
+    """The (gold, predicted) pairs of a maximum matching, sorted by gold index.
+
+    >>> matching_pairs(2, 2, lambda g, p: p == 0 or (g == 0 and p == 1))
+    [(0, 1), (1, 0)]
+    """
     edges = [[p for p in range(n_pred) if compatible(g, p)] for g in range(n_gold)]
     owner: list[int | None] = [None] * n_pred
 
@@ -96,7 +114,9 @@ def max_matching(n_gold: int, n_pred: int, compatible: Callable[[int, int], bool
                 return True
         return False
 
-    return sum(augment(g, set()) for g in range(n_gold))
+    for g in range(n_gold):
+        augment(g, set())
+    return sorted((g, p) for p, g in enumerate(owner) if g is not None)
 
 
 def score_sets(predicted: Mapping[str, Iterable[str]], gold: Mapping[str, Iterable[str]]) -> Score:
@@ -221,6 +241,100 @@ def same_value(gold_row: Mapping[str, Any], predicted_row: Mapping[str, Any]) ->
         return _missing(g) and _missing(p)
     g, p = float(g), float(p)
     return abs(g - p) <= VALUE_TOLERANCE * max(abs(g), abs(p), 1e-12)
+
+
+FLAGS = ("hypothetical", "negated")
+
+
+def score_flags(
+    predicted: pd.DataFrame,
+    gold: pd.DataFrame,
+    *,
+    same: Callable[[Mapping[str, Any], Mapping[str, Any]], bool] = same_year,
+    flags: Sequence[str] = FLAGS,
+) -> Score:
+    """Score boolean flags (default hypothetical, negated) on the matched events.
+
+    Events are matched as in :func:`score_spans`; for each matched pair and flag, a flag set
+    in both is a true positive, set only in the prediction a false positive, set only in gold
+    a false negative (a missing gold flag is false).
+
+    >>> g = pd.DataFrame({"doc_id": ["d", "d"], "start": [0, 10], "end": [5, 15],
+    ...                   "year": [2014, 2015], "hypothetical": [True, None]})
+    >>> p = pd.DataFrame({"doc_id": ["d", "d"], "start": [0, 10], "end": [5, 15],
+    ...     "year": [2014, 2015], "hypothetical": [True, True], "negated": [False, False]})
+    >>> s = score_flags(p, g)
+    >>> (s.tp, s.fp, s.fn)
+    (1, 1, 0)
+    """
+    tp = fp = fn = 0
+    for doc_id in sorted(set(gold["doc_id"])):
+        want = gold[gold["doc_id"] == doc_id].to_dict("records")
+        got = predicted[predicted["doc_id"] == doc_id].to_dict("records")
+
+        def compatible(g: int, p: int, want: list = want, got: list = got) -> bool:
+            a, b = want[g], got[p]
+            return _overlap(
+                (int(a["start"]), int(a["end"])), (int(b["start"]), int(b["end"]))
+            ) and same(a, b)
+
+        def agree(g: int, p: int, want: list = want, got: list = got) -> bool:
+            return compatible(g, p) and all(
+                _truthy(want[g].get(f)) == _truthy(got[p].get(f)) for f in flags
+            )
+
+        # pairs whose flags agree first (a clause may hold several events of one year), then
+        # the other matched pairs, whose flags disagree
+        first = matching_pairs(len(want), len(got), agree)
+        left_g = [g for g in range(len(want)) if g not in {g for g, _ in first}]
+        left_p = [p for p in range(len(got)) if p not in {p for _, p in first}]
+
+        def rest(g: int, p: int, left_g: list = left_g, left_p: list = left_p) -> bool:
+            return compatible(left_g[g], left_p[p])
+
+        second = [(left_g[g], left_p[p]) for g, p in matching_pairs(len(left_g), len(left_p), rest)]
+        for g, p in first + second:
+            for flag in flags:
+                expected, found = _truthy(want[g].get(flag)), _truthy(got[p].get(flag))
+                tp += expected and found
+                fp += found and not expected
+                fn += expected and not found
+    return Score(tp, fp, fn)
+
+
+def _truthy(value: Any) -> bool:
+    return False if _missing(value) else bool(value)
+
+
+DOCUMENT_FIELDS = ("title", "author", "publisher", "published", "language", "kind")
+
+
+def score_documents(predicted: pd.DataFrame, gold: Mapping[str, Mapping[str, Any]]) -> Score:
+    """Score document metadata: each field listed for a gold document must be equal.
+
+    Titles and names are compared case- and space-insensitively, ignoring edge punctuation;
+    a gold ``null`` wants a missing value. A right field is a true positive; a wrong one is a
+    false negative, and also a false positive when something (wrong) was predicted.
+
+    >>> pred = pd.DataFrame({"doc_id": ["a-1"], "title": ["Talks in UB"], "author": [None],
+    ...                      "published": ["2019-02-01"]})
+    >>> s = score_documents(pred, {"a-1": {"title": "talks in UB.", "author": "X Y",
+    ...                                    "published": "2019-02-02"}})
+    >>> (s.tp, s.fp, s.fn)
+    (1, 1, 2)
+    """
+    rows = {str(r["doc_id"]): r for r in predicted.to_dict("records")}
+    tp = fp = fn = 0
+    for doc_id, fields in gold.items():
+        row = rows.get(str(doc_id), {})
+        for key, expected in fields.items():
+            found = row.get(key)
+            if _same_field(expected, found):
+                tp += 1
+                continue
+            fn += 1
+            fp += not _missing(found)
+    return Score(tp, fp, fn)
 
 
 def score_headlines(predicted: pd.DataFrame, gold: Sequence[Mapping[str, Any]]) -> Score:
@@ -400,6 +514,8 @@ def evaluate(corpus: Any, gold_dir: str | Path | None = None) -> pd.DataFrame:
                 "events"
             )
         )
+        if len(gold):
+            rows.append(score_flags(corpus.events, gold).row("event_flags"))
 
     path = gold_dir / "figures.yaml"
     if path.exists():
@@ -414,11 +530,29 @@ def evaluate(corpus: Any, gold_dir: str | Path | None = None) -> pd.DataFrame:
     path = gold_dir / "headlines.yaml"
     if path.exists():
         data = read_gold(path) or {}
-        doc_id = data.get("doc_id")
-        predicted = corpus.headlines
-        if doc_id:
-            predicted = predicted[predicted["doc_id"] == doc_id]
-        rows.append(score_headlines(predicted, data.get("headlines") or []).row("headlines"))
+        tickers = data.get("tickers") or [data]  # one ticker at the top level, or a list
+        total = Score(0, 0, 0)
+        for ticker in tickers:
+            doc_id = ticker.get("doc_id")
+            predicted = corpus.headlines
+            if doc_id:
+                predicted = predicted[predicted["doc_id"] == doc_id]
+            score = score_headlines(predicted, ticker.get("headlines") or [])
+            total = Score(total.tp + score.tp, total.fp + score.fp, total.fn + score.fn)
+        rows.append(total.row("headlines"))
+
+    path = gold_dir / "documents.yaml"
+    if path.exists():
+        data = read_gold(path) or {}
+        gold_docs = data.get("documents") if isinstance(data.get("documents"), Mapping) else data
+        if not isinstance(gold_docs, Mapping) or not all(
+            isinstance(v, Mapping) for v in gold_docs.values()
+        ):
+            raise DataFileError(f"{path}: expected 'documents: {{doc_id: {{field: value}}}}'")
+        unknown = {k for v in gold_docs.values() for k in v} - set(DOCUMENT_FIELDS)
+        if unknown:
+            raise DataFileError(f"{path}: unknown field(s) {sorted(unknown)}")
+        rows.append(score_documents(corpus.documents, gold_docs).row("documents"))
 
     return pd.DataFrame(rows, columns=COLUMNS)
 

@@ -85,6 +85,29 @@ RE_CAPITAL_AFTER = re.compile(r"^(?:['’]s)?\s+capital\b", re.IGNORECASE)
 RE_ISO3 = re.compile(r"^[A-Z]{3}$")
 RE_WORD = re.compile(r"[\w’'-]+")
 RE_PHRASE_END = re.compile(r"[,;:.!?()]")
+#: A modal verb: a happening named by a noun after it is a possibility of its own ("offered to
+#: host a summit, adding that Ulaanbaatar would be a suitable venue for a summit").
+RE_MODAL = re.compile(r"\b(?:would|could|will|might|may|shall)\b", re.IGNORECASE)
+#: "... and again in 2015": the date repeats the happening of the date before it.
+RE_AGAIN_BEFORE = re.compile(r"\bagain\s+(?:in\s+|on\s+)?(?:the\s+)?$", re.IGNORECASE)
+#: A headline's "X TO VISIT", "X TO HOST": headline English for a future happening.
+RE_HEADLINE_FUTURE = re.compile(r"\b(?:to|will)\s+$", re.IGNORECASE)
+#: Subjects that point back to the states named before ("The two countries established
+#: relations in 1972"): such a clause may take its actors from an earlier paragraph.
+RE_ANAPHOR = re.compile(
+    r"\b(?:the\s+two|both)\s+(?:countries|governments|sides|states|nations|leaders|capitals)\b",
+    re.IGNORECASE,
+)
+#: A speech verb right after a quote: the quote is a statement, not a title.
+RE_SPEECH_AFTER = re.compile(
+    r"\s*,?\s*(?:[\w.’'-]+\s+){0,6}?(?:said|says|told|stated|noted|added|wrote|announced|"
+    r"declared|stressed|insisted)\b",
+    re.IGNORECASE,
+)
+#: A negation inside a trigger phrase ("sent no delegation", "held no talks").
+RE_NEGATION_INSIDE = re.compile(r"\b(?:no|not|never)\b", re.IGNORECASE)
+#: Dates that end a period rather than date a happening ("until 2008", "by 2010").
+END_QUALIFIERS = frozenset({"until", "by"})
 
 
 # ----------------------------------------------------------------------------------------
@@ -104,6 +127,7 @@ class EventType:
     when_hosted: str | None = None
     third_party: str | None = None
     mediation: bool = False
+    participation: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +215,7 @@ def parse_event_lexicon(
             minor=bool(entry.get("minor", False)),
             when_hosted=entry.get("when_hosted"), third_party=entry.get("third_party"),
             mediation=bool(entry.get("mediation", False)),
+            participation=bool(entry.get("participation", False)),
         )  # fmt: skip
         literal = entry.get("triggers") or []
         nouns = entry.get("nouns") or []
@@ -333,13 +358,16 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 
 
 def find_triggers(text: str, lexicon: EventLexicon) -> list[Hit]:
-    """Trigger matches in ``text``, outside quotes, longest first where they overlap.
+    """Trigger matches in ``text``, outside quoted titles, longest first where they overlap.
+
+    A quoted statement followed by its speaker ("'We are ready to host talks,' the minister
+    said") is reported speech: its triggers count.
 
     >>> [(h.text, h.event_type.cameo) for h in find_triggers("Mongolia hosted talks.",
     ...     load_event_lexicon())]
     [('hosted', '043'), ('talks', '046')]
     """
-    quoted = _quoted(text)
+    quoted = [(s, e) for s, e in _quoted(text) if not RE_SPEECH_AFTER.match(text, e)]
     excluded = [(m.start(), m.end()) for p in lexicon.not_triggers for m in p.finditer(text)]
     hits: list[Hit] = []
     for trigger in lexicon.triggers:
@@ -459,8 +487,21 @@ class Binding:
     near: tuple[Hit, ...]
 
 
-def _bind(dates: Sequence[DateExpression], hits: Sequence[Hit]) -> list[Binding]:
-    """Pair dates with triggers: one binding per date and PLOVER category."""
+def _bind(
+    dates: Sequence[DateExpression],
+    hits: Sequence[Hit],
+    *,
+    text: str = "",
+    standalone: frozenset[Hit] = frozenset(),
+) -> list[Binding]:
+    """Pair dates with triggers: one binding per date and PLOVER category.
+
+    A date left without triggers takes the nearest ones ("In 2007 and again in 2012, Mongolia
+    hosted talks"), unless it only ends a period ("until 2008", "by 2010"); a date after
+    "again" repeats the happening of the date before it ("visited in 2013 and again in
+    October 2015"). ``standalone`` are noun triggers with a modal of their own (see
+    :func:`_choose`).
+    """
     if not dates or not hits:
         return []
     bound: dict[int, list[tuple[Hit, int]]] = {i: [] for i in range(len(dates))}
@@ -472,24 +513,35 @@ def _bind(dates: Sequence[DateExpression], hits: Sequence[Hit]) -> list[Binding]
     bindings: list[Binding] = []
     for index, date in enumerate(dates):
         candidates = bound[index]
+        if index and RE_AGAIN_BEFORE.search(text[max(0, date.start - 20) : date.start]):
+            earlier = [h for h, _ in bound[index - 1]]
+            candidates = [(h, _gap((h.start, h.end), (date.start, date.end))) for h in earlier]
         if not candidates:  # "In 2007 and again in 2012, Mongolia hosted talks"
+            if date.qualifier in END_QUALIFIERS:
+                continue
             nearby = [(h, _gap((h.start, h.end), (date.start, date.end))) for h in hits]
             nearby = [(h, g) for h, g in nearby if g <= MAX_GAP]
             if not nearby:
                 continue
             closest = min(g for _, g in nearby)
             candidates = [(h, g) for h, g in nearby if g <= closest + PRIORITY_SLACK]
-        bindings.extend(_choose(date, candidates))
+        bindings.extend(_choose(date, candidates, standalone=standalone))
     return bindings
 
 
-def _choose(date: DateExpression, candidates: Sequence[tuple[Hit, int]]) -> list[Binding]:
+def _choose(
+    date: DateExpression,
+    candidates: Sequence[tuple[Hit, int]],
+    *,
+    standalone: frozenset[Hit] = frozenset(),
+) -> list[Binding]:
     """Bindings of one date: one per PLOVER category among its triggers.
 
     Hosting words only say where (they join every binding); minor types ("established")
     give way to any other trigger of the date; a category named only by nouns gives way to
-    categories with a verb; within a category the highest priority among the nearly-nearest
-    wins.
+    categories with a verb, unless one of its nouns is ``standalone`` (a possibility stated on
+    its own: "would be a suitable venue for a summit"); within a category the highest
+    priority among the nearly-nearest wins.
     """
     modifiers = [(h, g) for h, g in candidates if h.event_type.host_modifier]
     activities = [(h, g) for h, g in candidates if not h.event_type.host_modifier]
@@ -500,7 +552,7 @@ def _choose(date: DateExpression, candidates: Sequence[tuple[Hit, int]]) -> list
     groups: dict[str, list[tuple[Hit, int]]] = {}
     for hit, gap in activities:
         groups.setdefault(hit.event_type.plover, []).append((hit, gap))
-    verbal = {k: v for k, v in groups.items() if any(not h.noun for h, _ in v)}
+    verbal = {k: v for k, v in groups.items() if any(not h.noun or h in standalone for h, _ in v)}
     if verbal and len(groups) > 1:  # "the talks, which disbanded": nouns name, verbs happen
         groups = verbal
     closest_all = min(g for _, g in candidates)
@@ -565,6 +617,8 @@ def _window_words(text: str, start: int, end: int) -> list[re.Match[str]]:
 
 
 def _negated(hit: Hit, clause: tuple[int, int], text: str, lexicon: EventLexicon) -> bool:
+    if RE_NEGATION_INSIDE.search(hit.text):  # "sent no delegation"
+        return True
     words = _window_words(text, clause[0], hit.start)[-lexicon.negation_window :]
     if words and lexicon.negation_before.search(text, words[0].start(), hit.start):
         return True
@@ -599,6 +653,7 @@ def extract_events(
     documents: pd.DataFrame,
     *,
     lexicon: EventLexicon | None = None,
+    headlines: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Dated events of the analysed sentences, coded on CAMEO and PLOVER.
 
@@ -607,6 +662,8 @@ def extract_events(
         mentions: the ``mentions`` table of the same sentences.
         documents: the ``documents`` table (``published`` anchors relative dates).
         lexicon: the trigger lexicon; default ``data/event_types.yaml``.
+        headlines: the ``headlines`` table: each ticker headline is then dated (and its
+            relative cues resolved) by its own ``published`` date rather than the ticker's.
 
     Returns:
         The ``events`` table: one row per (clause, date) with a trigger and at least one
@@ -627,10 +684,13 @@ def extract_events(
     if sentences is None or len(sentences) == 0:
         return schema.empty("events")
     published = _published_by_doc(documents)
+    item_dates = _headline_dates(headlines)
     by_sentence = _mentions_by_sentence(mentions)
     rows: list[dict[str, Any]] = []
     ordered = sentences.sort_values(["doc_id", "sent_id"], kind="stable")
     previous: dict[tuple[str, Any], DateExpression] = {}
+    para_actors: dict[tuple[str, Any], tuple[str, ...]] = {}
+    doc_actors: dict[str, tuple[str, ...]] = {}
     for record in ordered.to_dict("records"):
         doc_id = str(record["doc_id"])
         text = record.get("text")
@@ -638,27 +698,36 @@ def extract_events(
             continue
         para = record.get("para_id")
         para_key = (doc_id, None if pd.isna(para) else int(para))
+        own_date = item_dates.get((doc_id, int(record["sent_id"])))
         dates, stamp = _sentence_dates(
-            text, published=published.get(doc_id), previous=previous.get(para_key)
+            text, published=own_date or published.get(doc_id), previous=previous.get(para_key)
         )
         for date in dates:
             if not date.relative and date.precision != "decade":
                 previous[para_key] = date
-        hits = find_triggers(text, lexicon)
-        if not hits:
-            continue
         sent_mentions = _sentence_mentions(
             by_sentence.get((doc_id, int(record["sent_id"])), []),
             int(record["start"]),
             text,
             lexicon,
         )
-        anchor = stamp or published.get(doc_id)
+        hits = find_triggers(text, lexicon)
+        context = para_actors.get(para_key, ())
+        if not context and RE_ANAPHOR.search(text):
+            context = doc_actors.get(doc_id, ())
+        actors_here = tuple(
+            sorted({m.entity_id for m in sent_mentions if m.entity_type in ACTOR_TYPES})
+        )
+        if actors_here:
+            para_actors[para_key] = doc_actors[doc_id] = actors_here
+        if not hits:
+            continue
+        anchor = stamp or own_date or published.get(doc_id)
         rows.extend(
             _sentence_events(
                 record, text, dates, hits, sent_mentions, lexicon,
                 headline_date=anchor if record.get("role") == "headline" else None,
-                published=anchor,
+                published=anchor, context_actors=context,
             )
         )  # fmt: skip
     if not rows:
@@ -666,6 +735,22 @@ def extract_events(
     frame = schema.conform(rows, "events")
     frame = frame.drop_duplicates(["doc_id", "start", "end", "year", "event_type"])
     return frame.sort_values(["doc_id", "start", "year"], kind="stable").reset_index(drop=True)
+
+
+def _headline_dates(headlines: pd.DataFrame | None) -> dict[tuple[str, int], str]:
+    """(doc_id, sent_id) → a ticker headline's own publication date."""
+    if headlines is None or not len(headlines) or "published" not in headlines:
+        return {}
+    out = {}
+    for row in headlines[["doc_id", "sent_id", "published"]].to_dict("records"):
+        value = row["published"]
+        if (
+            isinstance(value, str)
+            and parse_iso(value)[0] is not None
+            and not pd.isna(row["sent_id"])
+        ):
+            out[(str(row["doc_id"]), int(row["sent_id"]))] = value
+    return out
 
 
 def _published_by_doc(documents: pd.DataFrame | None) -> dict[str, str]:
@@ -699,16 +784,28 @@ def _sentence_events(
     *,
     headline_date: str | None,
     published: str | None,
+    context_actors: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
+    """Events of one sentence. A clause that names no actor and no host takes the actors of
+    the clause or sentence before it in the paragraph ("The two countries established
+    diplomatic relations in 1972", "in 2021 the exercise went ahead")."""
     rows: list[dict[str, Any]] = []
     offset = int(record["start"])
     date_spans = [(d.start, d.end) for d in find_dates(text)]
     for clause in split_clauses(text):
         clause_dates = [d for d in dates if clause[0] <= d.start and d.end <= clause[1]]
         clause_hits = [h for h in hits if clause[0] <= h.start and h.end <= clause[1]]
+        clause_actors = tuple(sorted({
+            m.entity_id for m in mentions
+            if clause[0] <= m.start and m.end <= clause[1] and m.entity_type in ACTOR_TYPES
+        }))  # fmt: skip
+        fallback, context_actors = context_actors, clause_actors or context_actors
         if not clause_hits:
             continue
-        bindings = _bind(clause_dates, clause_hits)
+        bindings = _bind(
+            clause_dates, clause_hits, text=text,
+            standalone=_standalone_nouns(clause_hits, clause, text),
+        )  # fmt: skip
         if not bindings and headline_date and not clause_dates:
             year, month, day = parse_iso(headline_date)
             best = max(clause_hits, key=lambda h: (h.event_type.priority, -h.start))
@@ -718,12 +815,57 @@ def _sentence_events(
                 relative=True,
             )  # fmt: skip
             bindings = [Binding(stand_in, best, tuple(clause_hits))]
+        major = [h for h in clause_hits if not (h.event_type.minor or h.event_type.host_modifier)]
+        if major:  # "... opened on Sunday, with 1,400 troops taking part": one happening
+            bindings = [b for b in bindings if not b.primary.event_type.participation]
+        bindings = _split_negated(bindings, clause, text, lexicon)
         for binding in bindings:
             row = _event_row(record, text, offset, clause, binding, mentions, lexicon,
-                             date_spans=date_spans, published=published)  # fmt: skip
+                             date_spans=date_spans, published=published,
+                             fallback_actors=fallback)  # fmt: skip
             if row is not None:
                 rows.append(row)
     return rows
+
+
+def _split_negated(
+    bindings: Sequence[Binding], clause: tuple[int, int], text: str, lexicon: EventLexicon
+) -> list[Binding]:
+    """A negated taking part is an event of its own and does not negate the happening it
+    names: "North Korea did not attend the Ulaanbaatar Dialogue in June" is a Dialogue held
+    in June and a negated attendance; "did not send a delegation to the Dialogue" likewise
+    a negated visit and a Dialogue held."""
+    out = list(bindings)
+    for binding in bindings:
+        extra: list[Hit] = []
+        if _negated(binding.primary, clause, text, lexicon):
+            extra = [  # the happening named after the negated verb
+                h for h in binding.near
+                if h.noun and h.start > binding.primary.end
+                and not h.event_type.host_modifier
+                and h.event_type is not binding.primary.event_type
+                and not _negated(h, clause, text, lexicon)
+            ][:1]  # fmt: skip
+        else:
+            extra = [
+                h for h in binding.near
+                if h.event_type.participation and _negated(h, clause, text, lexicon)
+            ][:1]  # fmt: skip
+        out.extend(Binding(binding.date, h, (h,)) for h in extra)
+    return out
+
+
+def _standalone_nouns(hits: Sequence[Hit], clause: tuple[int, int], text: str) -> frozenset[Hit]:
+    """Noun triggers with a modal of their own after any verb trigger before them."""
+    out = []
+    for hit in hits:
+        if not hit.noun:
+            continue
+        verbs = [h.end for h in hits if not h.noun and h.end <= hit.start]
+        begin = max([clause[0], hit.start - 60, *verbs])
+        if RE_MODAL.search(text, begin, hit.start):
+            out.append(hit)
+    return frozenset(out)
 
 
 def _event_row(
@@ -737,6 +879,7 @@ def _event_row(
     *,
     date_spans: Sequence[tuple[int, int]],
     published: str | None,
+    fallback_actors: tuple[str, ...] = (),
 ) -> dict[str, Any] | None:
     date, hit = binding.date, binding.primary
     if date.year is None:
@@ -750,7 +893,9 @@ def _event_row(
         - {host}
     )
     if not actors and host is None:
-        return None
+        if not fallback_actors:
+            return None
+        actors = list(fallback_actors)
     event_type = hit.event_type
     states = {m.country for m in inside if m.entity_type == "country" and m.country} - {host}
     mediation = event_type.mediation
@@ -761,6 +906,10 @@ def _event_row(
         event_type = lexicon.types[event_type.third_party]
         mediation = True
     hypothetical = _hypothetical(hit, clause, text, lexicon, date_spans)
+    if record.get("role") == "headline" and any(  # "PRESIDENT X TO VISIT TOKYO"
+        RE_HEADLINE_FUTURE.search(text, max(0, h.start - 8), h.start) for h in binding.near
+    ):
+        hypothetical = True
     pub_year = parse_iso(published)[0]
     if pub_year is not None and date.year > pub_year:
         hypothetical = True
@@ -780,7 +929,10 @@ def _event_row(
         "mediation": mediation,
         "negated": any(
             _negated(h, clause, text, lexicon)
-            for h in (hit, *(h for h in binding.near if h.event_type.host_modifier))
+            for h in (
+                hit,
+                *(h for h in binding.near if h.event_type.host_modifier),
+            )
         ),
         "hypothetical": hypothetical,
         "trigger": hit.text,

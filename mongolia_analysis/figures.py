@@ -57,6 +57,9 @@ RE_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 RE_CLAUSE = re.compile(r"[;:]|\s[—–]\s")
 RE_GAP_WORDS = re.compile(r"(?:\s+(?!of\b|and\b|or\b|in\b|to\b)[\w’'-]+){0,2}?\s+")
 RE_AGE_AFTER = re.compile(r"^[\s-]+old\b", re.IGNORECASE)
+#: A range is one figure valued at its lower bound: "5-6 percent", "7%-8%", "10–12 MW".
+RE_RANGE_UPPER = re.compile(r"[-–]\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w.,/\-–])")
+RE_RANGE_TAIL = re.compile(r"^\s?[-–]\s?\d+(?:\.\d+)?\s?(?P<unit>%)")
 UPPER_ALLOWED_AFTER = re.compile(r"^(?:%|[.,;:!?)\]”’\"'»/]|\s|$)")
 
 
@@ -321,12 +324,15 @@ def _cores(text: str, vocab: FigureVocabulary) -> list[_Core]:
         cores.append(_Core(match.start(), match.end(), float(value or 0), "ordinal"))
     for match in RE_DIGITS.finditer(text):
         after = text[match.end() : match.end() + 1]
+        value = float(match.group(0).replace(",", ""))
+        upper = RE_RANGE_UPPER.match(text, match.end())
+        if upper and float(upper.group(1).replace(",", "")) > value:  # "5-6 percent": a range
+            cores.append(_Core(match.start(), upper.end(), value, "digits"))
+            continue
         glued = after and (after.isalpha() or after in "-–")
         if glued and not _glued_unit_ok(text, match.start(), match.end(), vocab):
             continue
-        cores.append(
-            _Core(match.start(), match.end(), float(match.group(0).replace(",", "")), "digits")
-        )
+        cores.append(_Core(match.start(), match.end(), value, "digits"))
     for match in vocab.re_number_words.finditer(text):
         if match.group("tens"):
             value = (
@@ -388,6 +394,7 @@ def _read_figure(
     if prefix and core.kind == "digits":
         currency = _lookup(vocab.currency_prefixes, prefix.group("cur"))
         start -= len(prefix.group(0))
+    end, mid_hedge = _skip_hedge(text, end, vocab)  # "30 гаруй орны", "30 ГАРУЙ МЯНГАН"
     scale_match = vocab.re_scale.match(text[end:])
     scaled = False
     short = vocab.re_currency_scale.match(text[end:]) if currency else None
@@ -405,6 +412,8 @@ def _read_figure(
         if second and value is not None:
             value *= _lookup(vocab.scales, second.group("scale"))
             end += second.end()
+        end, hedge_after_scale = _skip_hedge(text, end, vocab)  # "50 мянга орчим иргэн"
+        mid_hedge = hedge_after_scale or mid_hedge
     unit: str | None = None
     quantity: str | None = None
     counted: str | None = None
@@ -427,11 +436,19 @@ def _read_figure(
             rest = text[end:]
             if quantity == "duration" and RE_AGE_AFTER.match(rest):  # "65 years old"
                 quantity = "age"
+            tail = RE_RANGE_TAIL.match(rest)
+            if tail and tail.group("unit") == unit_match.group("unit"):  # "7%-8%": a range
+                end += tail.end()
+                rest = text[end:]
     if currency is None and quantity is None:
         noun = vocab.re_counted.match(rest)
         table = vocab.counted
-        if noun is None and core.kind == "digits":  # "over 100 countries"
-            noun, table = vocab.re_counted_digits.match(rest), vocab.counted_digits_only
+        direct = vocab.re_counted_digits.match(rest) if core.kind == "digits" else None
+        if direct and (
+            noun is None or (not direct.group("gap").strip() and noun.group("gap").strip())
+        ):
+            # "over 100 countries"; "20 гаруй орны төлөөлөгчид" counts countries, not delegates
+            noun, table = direct, vocab.counted_digits_only
         if noun:
             counted = noun.group("noun")
             unit, quantity = _lookup(table, counted), "count"
@@ -455,7 +472,7 @@ def _read_figure(
         quantity, unit = "money", currency
     if quantity is None:  # a bare number ("Track 2") or a vague one with nothing counted
         return None
-    hedge = _hedge_before(text, start, vocab)
+    hedge = _hedge_before(text, start, vocab) or mid_hedge
     after_hedge = vocab.re_hedge_after.match(text[end:])
     if after_hedge:
         hedge = _lookup(vocab.hedges_after, after_hedge.group("hedge"))
@@ -466,6 +483,22 @@ def _read_figure(
     if counted is not None:
         counted = counted.lower() if not counted[0].isupper() or counted.isupper() else counted
     return Figure(start, end, value, unit, quantity, currency, hedge, counted)
+
+
+def _skip_hedge(text: str, end: int, vocab: FigureVocabulary) -> tuple[int, str | None]:
+    """Step over a hedge standing between a number and what it counts (Mongolian puts it
+    after the number: "30 гаруй орны", "50 мянга орчим иргэн"): (new end, hedge or None)."""
+    found = vocab.re_hedge_after.match(text[end:])
+    if not found:
+        return end, None
+    rest = text[end + found.end() :]
+    if any(
+        p.match(rest)
+        for p in (vocab.re_scale, vocab.re_unit, vocab.re_suffix_currency, vocab.re_counted,
+                  vocab.re_counted_digits)
+    ):  # fmt: skip
+        return end + found.end(), _lookup(vocab.hedges_after, found.group("hedge"))
+    return end, None
 
 
 def _hedge_start(text: str, start: int, vocab: FigureVocabulary) -> int:

@@ -91,6 +91,7 @@ SETTING_KEYS = (
     "name_stopwords",
     "byline_roles",
     "publication_words",
+    "institution_words",
 )
 ENTITY_KEYS = (
     "id",
@@ -176,6 +177,7 @@ class Settings:
     name_stopwords: frozenset[str] = frozenset()
     byline_roles: frozenset[str] = frozenset()
     publication_words: frozenset[str] = frozenset()
+    institution_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -375,6 +377,7 @@ def build_gazetteer(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> Gazet
         name_stopwords=frozenset(b.settings.get("name_stopwords", ())),
         byline_roles=frozenset(b.settings.get("byline_roles", ())),
         publication_words=frozenset(b.settings.get("publication_words", ())),
+        institution_words=frozenset(b.settings.get("institution_words", ())),
     )
     case_sensitive = frozenset(b.case_sensitive)
     return Gazetteer(

@@ -43,6 +43,7 @@ import cyrtranslit
 import pandas as pd
 
 from . import schema
+from .dates import RE_CITATION
 from .errors import SchemaError
 from .gazetteer import AliasTarget, Gazetteer, fold_text, is_cyrillic, lower_text
 
@@ -189,15 +190,20 @@ def _gazetteer_mentions(text: str, folded: str, gaz: Gazetteer, caps: bool) -> l
 
 
 def _is_publication(folded: str, end: int, target: AliasTarget, gaz: Gazetteer, caps: bool):
-    if not gaz.settings.publication_words:
-        return False
-    if any(gaz.entities[i].type not in ("country", "place") for i in target.ids):
+    """A country or place in a publication's title ("Japan Times"), or a person in a place's
+    or institution's name ("Chinggis Khaan International Airport")."""
+    types = {gaz.entities[i].type for i in target.ids}
+    if types <= {"country", "place"}:
+        words = gaz.settings.publication_words
+    elif types == {"person"}:
+        words = gaz.settings.institution_words
+    else:
         return False
     following = RE_NEXT_WORD.match(folded, end)
-    if not following:
+    if not words or not following:
         return False
     word = following.group(1)
-    return (word.capitalize() if caps else word) in gaz.settings.publication_words
+    return (word.capitalize() if caps else word) in words
 
 
 # -- titled and bylined names --------------------------------------------------------------
@@ -269,8 +275,14 @@ def _scan_name(
 
 
 def _resolve_person(name: str, gaz: Gazetteer) -> tuple[str, str]:
-    """(entity_id, canonical name) for a titled or bylined name."""
+    """(entity_id, canonical name) for a titled or bylined name.
+
+    A Cyrillic name may carry a case ending ("Юн Сөг Ёлтой", with Yoon): the name without it
+    is tried first, and an unknown name keeps its id without the ending.
+    """
     key = RE_SPACES.sub(" ", fold_text(name))
+    if is_cyrillic(key) and (bare := _strip_case_ending(key, gaz)) != key:
+        return _resolve_person(bare, gaz)
     ids = [i for i in gaz.aliases.get(key, ()) if gaz.entities[i].type == "person"]
     if len(ids) != 1:
         ids = list(gaz.matcher.title_aliases.get(key, ()))
@@ -279,6 +291,26 @@ def _resolve_person(name: str, gaz: Gazetteer) -> tuple[str, str]:
     if len(ids) == 1:
         return ids[0], gaz.entities[ids[0]].name
     return person_id(key), key
+
+
+#: Case endings stripped from the last word of a titled Cyrillic name ("Ёлтой" → "Ёл"): two
+#: or more letters only, so that a name ending in a one-letter suffix is left alone.
+NAME_CASE_ENDINGS = ("тай", "той", "тэй", "ын", "ийн", "ыг", "ийг", "аас", "оос", "ээс", "өөс",
+                     "руу", "рүү", "д", "т")  # fmt: skip
+
+
+def _strip_case_ending(name: str, gaz: Gazetteer) -> str:
+    """``name`` without a Mongolian case ending on its last word, when one is there."""
+    head, _, last = name.rpartition(" ")
+    for ending in sorted(NAME_CASE_ENDINGS, key=len, reverse=True):
+        stem = last[: -len(ending)]
+        if (
+            last.lower().endswith(ending)
+            and len(stem) >= 2
+            and (len(ending) >= 2 or any(a.endswith(stem) for a in gaz.aliases if is_cyrillic(a)))
+        ):
+            return f"{head} {stem}".strip()
+    return name
 
 
 def _near_people(name: str, gaz: Gazetteer) -> set[str]:
@@ -417,6 +449,9 @@ def find_mentions(text: str, gazetteer: Gazetteer, *, names: bool = True) -> lis
         owner = _owners(len(text), mentions)
         mentions.extend(_title_mentions(text, folded, gazetteer, owner))
         mentions.extend(_byline_mentions(text, folded, gazetteer, owner))
+    cited = [(m.start(), m.end()) for m in RE_CITATION.finditer(text)]
+    if cited:  # "(Campi, 2014; Hong, 2022)": cited authors and titles are no actors
+        mentions = [m for m in mentions if not any(s <= m.start and m.end <= e for s, e in cited)]
     return sorted(mentions, key=lambda m: (m.start, m.end, m.entity_id))
 
 

@@ -17,9 +17,17 @@ MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ],
         start=1,
@@ -44,10 +52,23 @@ RE_DOMAIN_AT_END = re.compile(
 )
 RE_NAME = re.compile(
     r"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.\s+)?"
-    r"([A-ZА-ЯЁӨҮ][\w’'\-]+(?:\s+(?:[A-ZА-ЯЁӨҮ]\.|[A-ZА-ЯЁӨҮ][\w’'\-]+)){1,3})\s*$"
+    r"((?:[A-ZА-ЯЁӨҮ][\w’'\-]+|[A-ZА-ЯЁӨҮ][a-zа-яёөү]?\.\s?(?=[A-ZА-ЯЁӨҮ][\w’'\-]))"
+    r"(?:\s*(?<=[.\s])(?:[A-ZА-ЯЁӨҮ]\.|[A-ZА-ЯЁӨҮ][\w’'\-]+)){1,3})\s*$"
 )
 RE_AUTHOR_SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|\s+and\s+|\s*&\s*|\s*,\s*|\s+ба\s+)")
-RE_BYLINE = re.compile(r"^(?:by|author|authors|written by)\b\s*:?\s*(.*)$", re.IGNORECASE)
+RE_BYLINE = re.compile(
+    r"^(?:(?:posted|published|written|updated|submitted)\b(?:\s+on)?[^|]{0,40}?\s)?"
+    r"(?:by|author|authors|written by)\b\s*:?\s*(.*)$",
+    re.IGNORECASE,
+)
+#: What ends the name part of a byline: a field separator or a date ("By X · May 2, 2022").
+RE_BYLINE_STOP = re.compile(r"\s*(?:\||\s[·•—–]\s|[·•]|,?\s+(?:on\s+)?\d)")
+#: A dateline opening a news story: place, date, then an agency tag or a dash or stop
+#: ("Улаанбаатар, 2023 оны 6 дугаар сарын 15 /МОНЦАМЭ/.", "SEOUL, March 3, 2019 (Yonhap) -").
+RE_DATELINE = re.compile(
+    r"^[A-ZА-ЯЁӨҮ][\w.'’ -]{1,40},\s*(?P<date>[^/()\n]{4,48}?)\s*"
+    r"(?:/[^/\n]{2,30}/|\([^()\n]{2,30}\))?\s*(?:[-–—:.]|$)"
+)
 RE_ROLE_WORDS = re.compile(
     r"^(?:(?:guest|staff|nkr|special|senior|contributing|our)\s+)*"
     r"(?:author|writer|intern|correspondent|reporter|editor|contributor|columnist)\b\s*",
@@ -112,13 +133,20 @@ def byline_name(line: str) -> str | None:
     'Jane Smith; Tom Brown'
     >>> byline_name("By | June 29, 2020 | No Comments") is None
     True
+    >>> byline_name("Posted on April 3, 2024 by Tuvshin E.")
+    'Tuvshin E.'
+    >>> byline_name("By B. Khash-Erdene · May 2, 2022")
+    'B. Khash-Erdene'
     """
     match = RE_BYLINE.match(line.strip())
     if not match:
         return None
-    rest = match.group(1).split("|")[0].strip()
-    rest = re.sub(r"^(?:[A-Z]{2,6}\s+)?", lambda m: m.group() if not RE_ROLE_WORDS.match(
-        rest[m.end():]) else "", rest)
+    rest = RE_BYLINE_STOP.split(match.group(1), maxsplit=1)[0].strip()
+    rest = re.sub(
+        r"^(?:[A-Z]{2,6}\s+)?",
+        lambda m: m.group() if not RE_ROLE_WORDS.match(rest[m.end() :]) else "",
+        rest,
+    )
     rest = RE_ROLE_WORDS.sub("", rest).strip()
     names = [name_of(part) for part in RE_AUTHOR_SEPARATOR.split(rest) if part.strip()]
     return "; ".join(names) if names and all(names) else None
@@ -140,6 +168,23 @@ def name_of(text: str) -> str | None:
     return name
 
 
+def dateline_date(text: str) -> tuple[str, str] | None:
+    """The date of a news dateline that opens ``text`` (day precision only), or None.
+
+    >>> dateline_date("Улаанбаатар, 2023 оны 6 дугаар сарын 15 /МОНЦАМЭ/. Зүүн хойд Азийн")
+    ('2023-06-15', 'day')
+    >>> dateline_date("SEOUL, March 3, 2019 (Yonhap) - Talks resumed.")
+    ('2019-03-03', 'day')
+    >>> dateline_date("In 2014, Mongolia hosted talks.") is None
+    True
+    """
+    match = RE_DATELINE.match(text[:160])
+    if not match:
+        return None
+    found = parse_date(match.group("date"))
+    return found if found and found[1] == "day" else None
+
+
 @cache
 def _publisher_patterns() -> tuple[re.Pattern[str], ...]:
     rules = yaml.safe_load(data_file("segmenting.yaml").read_text(encoding="utf-8"))
@@ -147,15 +192,16 @@ def _publisher_patterns() -> tuple[re.Pattern[str], ...]:
 
 
 def find_publisher(lines: list[str]) -> str | None:
-    """The publisher named in footer or disclaimer lines, if any.
+    """The publisher named in footer, disclaimer or dateline lines, if any (the patterns of
+    ``data/segmenting.yaml`` are tried in their order, each over all lines).
 
     >>> find_publisher(["Register to receive updates from KEI"])
     'KEI'
     >>> find_publisher(["The Brookings Institution is committed to quality."])
     'The Brookings Institution'
     """
-    for line in lines:
-        for pattern in _publisher_patterns():
+    for pattern in _publisher_patterns():  # the most specific pattern first, then the lines
+        for line in lines:
             if match := pattern.search(line):
                 return match.group(1).strip()
     return None

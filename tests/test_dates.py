@@ -98,6 +98,15 @@ def test_published_stamp_is_flagged() -> None:
         ("yesterday", "2024-01-01", "2023-12-31", "relative-day"),
         ("ИРЭХ ОНЫ ХОЁРДУГААР УЛИРАЛД", "2024-12-20", "2025", "relative-year"),
         ("ӨНӨӨДӨР ОЛГОНО", "2024-12-20", "2024-12-20", "relative-day"),
+        # a bare month or month-day is the nearest such date, before or after publication
+        ("wrote to both leaders in December", "2019-02-01", "2018-12", "relative-month"),
+        ("TO VISIT TOKYO IN FEBRUARY", "2024-12-31", "2025-02", "relative-month"),
+        ("on December 28", "2020-01-03", "2019-12-28", "relative-day"),
+        # Mongolian month and day without a year, weekdays; seasons
+        ("6 дугаар сарын 10-нд айлчилна", "2024-06-04", "2024-06-10", "relative-day"),
+        ("9 ДҮГЭЭР САРЫН 3-НД АЙЛЧИЛНА", "2024-08-30", "2024-09-03", "relative-day"),
+        ("ирэх пүрэв гарагт очно", "2025-07-07", "2025-07-10", "relative-day"),  # a Monday
+        ("as early as this summer", "2025-03-03", "2025", "relative-year"),
     ],
 )
 def test_relative_dates_resolve_from_publication(
@@ -184,3 +193,18 @@ def test_date_like_text_never_overlaps(words: list[str]) -> None:
     found = find_dates(text)
     for a, b in itertools.pairwise(found):
         assert a.end <= b.start
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an author-year citation dates a publication, not a happening
+        ("It became an annual forum (Ministry of Foreign Affairs of Mongolia, 2015).", []),
+        ("as scholars note (Keohane, 1969; Campi 2014, p. 12)", []),
+        ("launched in 2014 (Hong, 2022)", [("2014", "2014")]),
+        # "between 2023 and 2027": one period dated by its first year
+        ("loans between 2023 and 2027, the ministry said", [("2023 and 2027", "2023")]),
+    ],
+)
+def test_citations_and_periods(text: str, expected: list) -> None:
+    assert [(d.text, d.iso) for d in find_dates(text)] == expected

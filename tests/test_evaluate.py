@@ -24,6 +24,8 @@ from mongolia_analysis.evaluate import (
     max_matching,
     same_value,
     same_year,
+    score_documents,
+    score_flags,
     score_headlines,
     score_people,
     score_sets,
@@ -109,6 +111,28 @@ def test_score_headlines_checks_every_field() -> None:
     ]  # fmt: skip
     score = score_headlines(predicted, gold)
     assert (score.tp, score.fp, score.fn) == (1, 2, 2)
+
+
+def test_score_flags_on_matched_events_prefers_agreeing_pairs() -> None:
+    # two events on one clause (an offer and the summit it offers): the pairing that agrees
+    # on the flags is found whatever the row order
+    gold = pd.DataFrame({"doc_id": ["d", "d", "d"], "start": [0, 0, 50], "end": [40, 40, 60],
+                         "year": [2019, 2019, 2020], "hypothetical": [True, None, None],
+                         "negated": [None, None, True]})  # fmt: skip
+    predicted = pd.DataFrame({"doc_id": ["d", "d", "d"], "start": [0, 0, 50], "end": [40, 40, 60],
+                              "year": [2019, 2019, 2020], "hypothetical": [False, True, False],
+                              "negated": [False, False, False]})  # fmt: skip
+    score = score_flags(predicted, gold)
+    assert (score.tp, score.fp, score.fn) == (1, 0, 1)
+
+
+def test_score_documents_counts_fields() -> None:
+    predicted = pd.DataFrame({"doc_id": ["a-1", "b-1"], "title": ["Talks  in Astana", "X"],
+                              "author": [None, "Ann Lee"], "published": ["2019-02-01", None]})
+    gold = {"a-1": {"title": "talks in Astana.", "author": None, "published": "2019-02-01"},
+            "b-1": {"author": "Bo Lee", "published": "2020"}}  # fmt: skip
+    score = score_documents(predicted, gold)
+    assert (score.tp, score.fp, score.fn) == (3, 1, 2)
 
 
 @pytest.mark.parametrize(

@@ -404,3 +404,91 @@ def test_seed_events_point_into_their_documents(seeds_corpus) -> None:
     clusters = seeds_corpus.event_clusters
     assert clusters["n_events"].sum() == (~events["negated"]).sum()
     assert cluster_events(events.sample(frac=1, random_state=1)).equals(clusters)
+
+
+# ----------------------------------------------------------------------------------------
+# rules added for unseen layouts (tests/dev_corpus): one behaviour per test
+def _kinds(events: pd.DataFrame) -> set[tuple]:
+    return {
+        (int(r["year"]), r["event_type"], bool(r["negated"]), bool(r["hypothetical"]))
+        for r in events.to_dict("records")
+    }
+
+
+def test_a_venue_said_to_be_suitable_is_a_hypothetical_meeting_of_its_own() -> None:
+    got = _kinds(events_of(
+        ["Norway has offered to host a summit between Chile and Peru, its minister said on "
+         "Friday, adding that Oslo would be a suitable venue for a summit."],
+        published="2019-02-01",
+    ))  # fmt: skip
+    assert (2019, "intent_to_mediate", False, True) in got
+    assert (2019, "meet", False, True) in got
+
+
+def test_a_negated_attendance_does_not_negate_the_forum() -> None:
+    got = _kinds(events_of(["Chile did not attend the Helsinki Forum in June 2023."]))
+    assert got == {(2023, "forum", False, False), (2023, "participate", True, False)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Peru sent no delegation to Oslo in 2021.", {(2021, "visit", True, False)}),
+        ("Norway sent troops to Chile in August 2003 and kept them there until 2008.",
+         {(2003, "peacekeeping", False, False)}),  # "until 2008" ends a period
+        ("Chile's premier visited Oslo in 2013 and again in October 2015.",
+         {(2013, "visit", False, False), (2015, "visit", False, False)}),
+        ("Norway offered Oslo as a venue for Chile and Peru in December 2018.",
+         {(2018, "intent_to_mediate", False, True)}),
+    ],
+)  # fmt: skip
+def test_dated_clause_rules(text: str, expected: set) -> None:
+    assert _kinds(events_of([text])) == expected
+
+
+def test_a_clause_without_actors_takes_those_named_before_it() -> None:
+    events = events_of(["Chile and Norway are old partners.",
+                        "The two countries established diplomatic relations in 1972."])  # fmt: skip
+    [event] = events.to_dict("records")
+    assert (event["year"], event["event_type"], event["actors"]) == (
+        1972, "recognize", ("CHL", "NOR")
+    )
+
+
+def test_ticker_headlines_take_their_own_dates() -> None:
+    sentences = make_sentences(
+        ["CHILE AND PERU SIGN MOU ON LITHIUM", "PRESIDENT OF CHILE TO VISIT OSLO IN FEBRUARY"],
+        role="headline",
+    )
+    headlines = pd.DataFrame({"doc_id": ["t-1", "t-1"], "sent_id": [0, 1],
+                              "published": ["2024-12-30", "2024-12-31"]})  # fmt: skip
+    events = extract_events(
+        sentences, make_mentions(sentences), documents("2025-01-02"), headlines=headlines
+    )
+    got = [(r["date"], r["event_type"], bool(r["hypothetical"])) for r in events.to_dict("records")]
+    assert got == [("2024-12-30", "sign_agreement", False), ("2025-02", "visit", True)]
+    # without the headlines table every item takes the ticker's date
+    assert set(events_of(["CHILE AND PERU SIGN MOU ON LITHIUM"], published="2025-01-02",
+                         role="headline")["year"]) == {2025}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "cameo"),
+    [
+        ("санамж бичигт өнөөдөр гарын үсэг зурлаа", "057"),
+        ("ОХУ-ЫН ЕРӨНХИЙЛӨГЧ МОНГОЛ УЛСАД АЙЛЧИЛНА", "042"),
+        ("ГАДААД ХЭРГИЙН САЙД НАР УТСААР ЯРИЛЦАВ", "040"),
+        ("бага хурлыг 2024 онд зохион байгуулна", "040"),
+        ("N. KOREA TEST-FIRES BALLISTIC MISSILE", "150"),
+        ("CHILE, PERU AGREE TO BOOST TRADE", "030"),
+    ],
+)
+def test_new_triggers(text: str, cameo: str) -> None:
+    assert cameo in {h.event_type.cameo for h in find_triggers(text, load_event_lexicon())}
+
+
+def test_a_quoted_statement_is_reported_speech_but_a_quoted_title_is_not() -> None:
+    lexicon = load_event_lexicon()
+    said = find_triggers('"We are ready to host talks," the minister said.', lexicon)
+    title = find_triggers('He wrote "Talks in Oslo" for a journal.', lexicon)
+    assert [h.text for h in said] and not title

@@ -82,6 +82,24 @@ def _one(text: str) -> tuple:
         ),
         ("He is 65 years old.", ("65 years", 65.0, "year", "age", NA, NA, NA)),
         ("exports of 12 billion", ("12 billion", 12e9, NA, "number", NA, NA, NA)),
+        # Mongolian hedges between the number and what it counts; abbreviated scales
+        ("20 гаруй орны төлөөлөгчид", ("20 гаруй орны", 20.0, "countries", "count", NA, "гаруй",
+                                       "орны")),
+        ("400 гаруй төлөөлөгч ирэв", ("400 гаруй төлөөлөгч", 400.0, "people", "count", NA,
+                                      "гаруй", "төлөөлөгч")),
+        ("12 мянга орчим Монгол иргэн", ("12 мянга орчим Монгол иргэн", 12e3, "people", "count",
+                                         NA, "орчим", "иргэн")),
+        ("40 ГАРУЙ МЯНГАН ЖУУЛЧИН", ("40 ГАРУЙ МЯНГАН ЖУУЛЧИН", 40e3, "people", "count", NA,
+                                     "гаруй", "жуулчин")),
+        ("өртөг 2.7 трлн төгрөг давжээ", ("2.7 трлн төгрөг", 2.7e12, "MNT", "money", "MNT", NA,
+                                          NA)),
+        ("APPROVES 3.4 TRLN TUGRIK", ("3.4 TRLN TUGRIK", 3.4e12, "MNT", "money", "MNT", NA, NA)),
+        ("6 тэрбум ам.долларт хүрэв", ("6 тэрбум ам.доллар", 6e9, "USD", "money", "USD", NA, NA)),
+        # ranges are one figure valued at the lower bound; head counts
+        ("EXPORTS ROSE 3%-4% IN MAY", ("3%-4%", 3.0, "%", "percent", NA, NA, NA)),
+        ("growth of 5-6 percent", ("5-6 percent", 5.0, "%", "percent", NA, NA, NA)),
+        ("a 28-strong medical team", ("28-strong", 28.0, "people", "count", NA, NA, NA)),
+        ("sent 64 personnel", ("64 personnel", 64.0, "people", "count", NA, NA, "personnel")),
     ],
 )
 def test_figures(text: str, expected: tuple) -> None:
@@ -108,6 +126,8 @@ def test_figures(text: str, expected: tuple) -> None:
         "See “Mongolia at 30 Percent: A History” for details.",  # a quoted title
         "III УЛИРЛЫН БАЙДЛААР",
         "It cites vol. 21, no. 2 of the journal.",
+        "Ерөнхий сайд 6 дугаар сарын 10-нд айлчилна.",  # a Mongolian month and day
+        "The vote was 3-2 in favour.",  # a score, not a range
     ],
 )
 def test_not_figures(text: str) -> None:

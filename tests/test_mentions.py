@@ -176,6 +176,18 @@ GAZETTEER_CASES = {
         "Kim Jong\u2011un met Moon Jae-in.",
         [("Kim Jong\u2011un", "P_KIM_JONG_UN"), ("Moon Jae-in", "P_MOON_JAE_IN")],
     ),
+    "a person in a place's name is no mention": (
+        "It landed at Chinggis Khaan International Airport near Sukhbaatar Square.",
+        [],
+    ),
+    "cited authors are no actors": (
+        "Small states matter (Campi, 2014; Ministry of Foreign Affairs of Japan, 2015).",
+        [],
+    ),
+    "caps surname alias": (
+        "FOREIGN MINISTER BATTSETSEG HOLDS TALKS",
+        [("BATTSETSEG", "P_BATTSETSEG")],
+    ),
 }
 
 
@@ -270,6 +282,14 @@ NAME_CASES = {
         [("Mongolia", "MNG", "gazetteer")],
     ),
     "no titles in capitals": ("PRESIDENT VISITS TOWN HALL TODAY", []),
+    "Cyrillic name with a case ending": (
+        "БНСУ-ын Ерөнхийлөгч Юн Сөг Ёлтой уулзав.",
+        [("БНСУ", "KOR", "gazetteer"), ("Юн Сөг Ёлтой", "P_YOON_SUK_YEOL", "gazetteer")],
+    ),
+    "unknown Cyrillic name keeps no case ending in its id": (
+        "Ерөнхий сайд Г.Бат-Эрдэнэтэй уулзав.",
+        [("Г.Бат-Эрдэнэтэй", "P_G_BAT_ERDENE", "title")],
+    ),
 }
 
 

@@ -100,3 +100,69 @@ def test_parse_file_never_raises_and_offsets_hold(text):
             assert doc.text[row["start"]:row["end"]] == row["text"]
         for row in doc.headlines:
             assert doc.text[row["start"]:row["end"]] == row["title"]
+
+
+BLOG = """Steppe & Peninsula
+
+A blog about Kazakhstan, Mongolia and everything in between
+
+Menu
+About
+
+Why Astana Matters
+
+Posted on April 3, 2024 by Aigerim S.
+
+Kazakhstan and Mongolia signed a transit accord in 2023. Trade rose sharply.
+
+Share this:
+Facebook
+
+3 thoughts on “Why Astana Matters”
+
+Bolat says:
+Great post!
+"""
+
+NEWS = """Шинэ гэрээ байгууллаа
+
+Улаанбаатар, 2023 оны 6 дугаар сарын 15 /МОНЦАМЭ/. Хоёр улс өнөөдөр санамж бичигт гарын үсэг зурлаа.
+
+Эх сурвалж: МОНЦАМЭ
+"""
+
+PAPER = """Small States and Caspian Diplomacy
+
+Aruzhan Seitkali
+
+Journal of Steppe Affairs · Volume 3, Issue 1 · Published online: 12 March 2023
+
+Abstract
+
+Kazakhstan has hosted talks on the Caspian since 2018.
+
+Keywords: mediation; Caspian
+
+© 2023 Steppe Policy Institute. All rights reserved.
+"""
+
+
+def test_blog_header_taglines_and_comment_threads():
+    (doc,) = parse_file(BLOG)
+    assert (doc.title, doc.author, doc.publisher, doc.published) == (
+        "Why Astana Matters", "Aigerim S.", "Steppe & Peninsula", "2024-04-03")
+    assert "A blog about" not in doc.text and "Great post" not in doc.text
+    assert "Bolat" not in doc.text
+
+
+def test_dateline_in_the_first_paragraph_dates_the_story():
+    (doc,) = parse_file(NEWS)
+    assert (doc.published, doc.publisher, doc.language) == ("2023-06-15", "МОНЦАМЭ", "mn")
+
+
+def test_paper_author_line_journal_and_keywords():
+    (doc,) = parse_file(PAPER)
+    assert (doc.author, doc.publisher, doc.published) == (
+        "Aruzhan Seitkali", "Journal of Steppe Affairs", "2023-03-12")
+    roles = {p["text"][:8]: p["role"] for p in doc.paragraphs}
+    assert roles["Keywords"] == "meta"

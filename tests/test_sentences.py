@@ -25,6 +25,7 @@ from mongolia_analysis.sentences import split_sentences
         ("GDP grew 11.7 percent. Good.", ["GDP grew 11.7 percent.", "Good."]),
         ("Talks (in 2014.) Then more.", ["Talks (in 2014.)", "Then more."]),
         ("Л.ОЮУН-ЭРДЭНЭ ХЭЛЭВ. ДАРАА НЬ.", ["Л.ОЮУН-ЭРДЭНЭ ХЭЛЭВ.", "ДАРАА НЬ."]),
+        ("Нийтэлсэн: 2024.06.04 10:25", ["Нийтэлсэн: 2024.06.04 10:25"]),  # a dotted date
         ("e.g. this stays whole.", ["e.g. this stays whole."]),
         ("", []),
     ],
