@@ -119,7 +119,9 @@ class Corpus:
         """Events grouped across documents: one row per real happening, with n_sources."""
         from .events import cluster_events
 
-        return cluster_events(self.events)
+        people = self.gazetteer.to_frame().dropna(subset=["nationality"])
+        nationality = dict(zip(people["entity_id"], people["nationality"], strict=True))
+        return cluster_events(self.events, nationality=nationality)
 
     @cached_property
     def figures(self) -> pd.DataFrame:

@@ -47,7 +47,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -152,6 +152,8 @@ class EventLexicon:
     hypothetical: re.Pattern[str]
     hypothetical_after_window: int
     places: Mapping[str, str]
+    #: event type → the group of types that can describe the same happening (clustering)
+    kinship: Mapping[str, str] = field(default_factory=dict)
 
 
 def _phrase_pattern(phrase: str) -> str:
@@ -262,7 +264,26 @@ def parse_event_lexicon(
         hypothetical=_compile(source, _alternation(hypothetical.get("cues", [])), "hypothetical"),
         hypothetical_after_window=int(hypothetical.get("after_window", 4)),
         places={_norm(str(k)): str(v) for k, v in places.items()},
+        kinship=_kinship(data.get("same_happening", []), types, source),
     )
+
+
+def _kinship(groups: Any, types: Mapping[str, Any], source: str) -> dict[str, str]:
+    """Map each event type in a ``same_happening`` group to the group's first type."""
+    if not isinstance(groups, list):
+        raise DataFileError(f"{source}: 'same_happening' must be a list of lists of event types")
+    kin: dict[str, str] = {}
+    for number, group in enumerate(groups, 1):
+        if not isinstance(group, list) or not group:
+            raise DataFileError(f"{source}: same_happening group {number} must be a list of types")
+        unknown = [name for name in group if name not in types]
+        if unknown:
+            raise DataFileError(
+                f"{source}: same_happening group {number} names unknown event types {unknown}"
+            )
+        for name in group:
+            kin[str(name)] = str(group[0])
+    return kin
 
 
 def load_event_lexicon(path: str | Path | None = None) -> EventLexicon:
@@ -948,7 +969,7 @@ UBIQUITY = 0.5
 
 
 def _same_happening(a: Mapping[str, Any], b: Mapping[str, Any], common: frozenset[str]) -> bool:
-    if a["year"] != b["year"] or a["event_type"] != b["event_type"]:
+    if a["year"] != b["year"] or a["kin"] != b["kin"]:
         return False
     month_a, month_b = parse_iso(a["date"])[1], parse_iso(b["date"])[1]
     if month_a is not None and month_b is not None and month_a != month_b:
@@ -958,18 +979,29 @@ def _same_happening(a: Mapping[str, Any], b: Mapping[str, Any], common: frozense
         return False
     ids_a = set(a["actors"]) - common
     ids_b = set(b["actors"]) - common
-    if ids_a or ids_b:
+    if ids_a and ids_b:
         return bool(ids_a & ids_b)
-    return set(a["actors"]) == set(b["actors"]) and bool(a["actors"]) and host_a == host_b
+    # One report names only the usual parties: compatible with a fuller one sharing them.
+    return bool(set(a["actors"]) & set(b["actors"])) or (
+        not a["actors"] and not b["actors"] and bool(host_a) and host_a == host_b
+    )
 
 
-def cluster_events(events: pd.DataFrame) -> pd.DataFrame:
+def cluster_events(
+    events: pd.DataFrame,
+    *,
+    nationality: Mapping[str, str] | None = None,
+    lexicon: EventLexicon | None = None,
+) -> pd.DataFrame:
     """Group events that report the same real happening, across and within documents.
 
-    Two events are linked when they have the same year and event type, compatible months
+    Two events are linked when they have the same year, event types that can describe one
+    happening (the ``same_happening`` groups of ``data/event_types.yaml``), compatible months
     (equal where both are known), no conflicting hosts, and an actor in common other than
-    the ubiquitous ones (in at least :data:`UBIQUITY` of all events); clusters are the
-    connected groups of links. Negated events are left out. Clusters are numbered from 1 in
+    the ubiquitous ones (in at least :data:`UBIQUITY` of all events) — unless one of them
+    names only ubiquitous actors, when any shared actor will do. People count as their
+    country when ``nationality`` maps them (a Japanese abductee's family meeting is a Japan
+    event); clusters are the connected groups of links. Negated events are left out. Clusters are numbered from 1 in
     order of year, type and first document; ``actors`` is the union of the members' actors
     and hosts, ``text`` the shortest member text.
 
@@ -992,11 +1024,16 @@ def cluster_events(events: pd.DataFrame) -> pd.DataFrame:
         frame.to_dict("records"),
         key=lambda r: (int(r["year"]), str(r["event_type"]), str(r["doc_id"]), int(r["start"])),
     )
+    lexicon = lexicon or _default_lexicon()
+    nationality = nationality or {}
     for record in records:
         record["year"] = int(record["year"])
         record["host"] = record["host"] if isinstance(record.get("host"), str) else None
         record["date"] = record["date"] if isinstance(record.get("date"), str) else None
-        record["actors"] = tuple(record.get("actors") or ())
+        record["kin"] = lexicon.kinship.get(str(record["event_type"]), str(record["event_type"]))
+        named = tuple(record.get("actors") or ())
+        record["named"] = named
+        record["actors"] = tuple(sorted({nationality.get(a, a) for a in named}))
     counts = Counter(
         a for r in records for a in {*r["actors"], *([r["host"]] if r["host"] else [])}
     )
@@ -1028,7 +1065,7 @@ def cluster_events(events: pd.DataFrame) -> pd.DataFrame:
         types = Counter(r["event_type"] for r in cluster)
         top = max(types.values())
         event_type = next(r["event_type"] for r in cluster if types[r["event_type"]] == top)
-        ids = {a for r in cluster for a in r["actors"]} | {r["host"] for r in cluster if r["host"]}
+        ids = {a for r in cluster for a in r["named"]} | {r["host"] for r in cluster if r["host"]}
         docs = sorted({str(r["doc_id"]) for r in cluster})
         representative = min(cluster, key=lambda r: (len(str(r["text"])), str(r["doc_id"])))
         key = (cluster[0]["year"], event_type, docs[0], int(cluster[0]["start"]))

@@ -403,7 +403,32 @@ def test_seed_events_point_into_their_documents(seeds_corpus) -> None:
         assert seeds_corpus.text(row["doc_id"])[row["start"] : row["end"]] == row["text"]
     clusters = seeds_corpus.event_clusters
     assert clusters["n_events"].sum() == (~events["negated"]).sum()
-    assert cluster_events(events.sample(frac=1, random_state=1)).equals(clusters)
+    assert cluster_events(events.sample(frac=1, random_state=1)).equals(cluster_events(events))
+
+
+def test_seed_reunion_of_2014_is_one_happening_in_three_documents(seeds_corpus) -> None:
+    # 001 ("Mongolia was also the site for the daughter of Yokota Megumi … to meet her
+    # grandparents"), 002 ("a 2014 reunion in the Mongolian capital") and 003 ("In March
+    # 2014, Ulaanbaatar hosted the first-ever reunion … Megumi Yokota") report one happening.
+    clusters = seeds_corpus.event_clusters
+    reunion = clusters[(clusters["year"] == 2014) & clusters["actors"].map(lambda a: "JPN" in a)]
+    assert reunion["n_sources"].max() == 3
+    assert set(reunion.sort_values("n_sources").iloc[-1]["doc_ids"]) == {
+        "001_bdde8ca21c4ec5c7-1", "002_61233ddd93a6d577-1", "003_cf5b36be068882c7-1"}
+
+
+def test_people_count_as_their_country_when_clustering() -> None:
+    events = pd.DataFrame([
+        {"doc_id": "a-1", "start": 0, "year": 2014, "date": "2014", "event_type": "host_visit",
+         "actors": ("P_ABE",), "host": "MNG", "negated": False, "text": "x"},
+        {"doc_id": "b-1", "start": 0, "year": 2014, "date": "2014",
+         "event_type": "meet_third_location", "actors": ("JPN", "PRK"), "host": "MNG",
+         "negated": False, "text": "y"},
+    ])
+    assert len(cluster_events(events)) == 2
+    merged = cluster_events(events, nationality={"P_ABE": "JPN"})
+    assert merged["n_sources"].tolist() == [2]
+    assert merged["actors"].iloc[0] == ("JPN", "MNG", "PRK", "P_ABE")
 
 
 # ----------------------------------------------------------------------------------------
