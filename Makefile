@@ -29,7 +29,7 @@ format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
 
 evaluate: $(STAMP) ## Print extraction precision/recall/F1 against tests/gold
-	$(BIN)/python -m mongolia_analysis.evaluate
+	$(BIN)/python -m mongolia_analysis.evaluate --write mongolia_analysis/data/evaluation.csv
 
 bench: $(STAMP) ## Run the benchmarks in bench/ (writes bench/RESULTS.md)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'

@@ -270,3 +270,15 @@ def test_handwritten_figures(handwritten) -> None:
         ("12 percent", 12.0, "%", None),
     ]
     assert figures["year"].tolist()[::2] == [2018, 2018]
+
+
+def test_shipped_accuracy_file_is_current():
+    """The brief quotes data/evaluation.csv; regenerate it with `make evaluate`."""
+    from mongolia_analysis.evaluate import ACCURACY_FILE, evaluate_standard
+
+    shipped = pd.read_csv(ACCURACY_FILE)
+    fresh = evaluate_standard()
+    pd.testing.assert_frame_equal(
+        shipped.reset_index(drop=True), fresh.reset_index(drop=True), check_dtype=False,
+        obj="data/evaluation.csv is stale: run `make evaluate`",
+    )

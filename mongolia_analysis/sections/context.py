@@ -24,9 +24,9 @@ import pandas as pd
 import yaml
 
 from ..errors import DataFileError, ParameterError
-from ..paths import REPORTS_DIR, data_file
+from ..paths import DATA_DIR, data_file
 
-#: Where the evaluation (``make evaluate``) leaves its accuracy table, tried in this order.
+#: The accuracy table shipped in the package (``make evaluate`` regenerates it), tried in order.
 EVALUATION_FILES = ("evaluation.csv", "evaluation.json")
 
 RE_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.-]")
@@ -232,7 +232,7 @@ def load_settings(path: str | Path | None = None) -> ReportSettings:
 
 def read_evaluation(path: str | Path | None) -> pd.DataFrame | None:
     """The extraction accuracy table the evaluation wrote (CSV or JSON records), if any."""
-    candidates = [Path(path)] if path is not None else [REPORTS_DIR / n for n in EVALUATION_FILES]
+    candidates = [Path(path)] if path is not None else [DATA_DIR / n for n in EVALUATION_FILES]
     for file in candidates:
         if not file.is_file():
             continue

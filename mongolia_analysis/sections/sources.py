@@ -239,7 +239,9 @@ def _accuracy(ctx: BriefContext) -> str:
     frame = ctx.evaluation.copy()
     lead = (
         "<p>How well the automatic extraction matches hand-written annotations (precision: "
-        "share of extracted items that are right; recall: share of annotated items found).</p>"
+        "share of extracted items that are right; recall: share of annotated items found), "
+        "measured on the seed documents and on a development corpus written for the project. "
+        "Both were used while the rules were written, so expect lower figures on new text.</p>"
     )
     for column in frame.columns:
         if pd.api.types.is_float_dtype(frame[column]) and frame[column].between(0, 1).all():
