@@ -160,8 +160,18 @@ class Corpus:
 
     # -- export ------------------------------------------------------------------------
     TABLE_NAMES = (
-        "documents", "paragraphs", "sentences", "headlines", "skipped", "mentions", "events",
-        "event_clusters", "figures", "citations", "codings", "cooccurrence",
+        "documents",
+        "paragraphs",
+        "sentences",
+        "headlines",
+        "skipped",
+        "mentions",
+        "events",
+        "event_clusters",
+        "figures",
+        "citations",
+        "codings",
+        "cooccurrence",
     )
 
     def tables(self, names: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:

@@ -605,7 +605,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=None, help="gold folder")
     parser.add_argument("--corpus", type=Path, default=None, help="corpus folder")
     parser.add_argument(
-        "--write", type=Path, default=None, metavar="CSV",
+        "--write",
+        type=Path,
+        default=None,
+        metavar="CSV",
         help=f"also write the table as CSV (the brief reads {ACCURACY_FILE.name} in the package)",
     )
     args = parser.parse_args(argv)

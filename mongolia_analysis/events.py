@@ -1001,9 +1001,9 @@ def cluster_events(
     the ubiquitous ones (in at least :data:`UBIQUITY` of all events) — unless one of them
     names only ubiquitous actors, when any shared actor will do. People count as their
     country when ``nationality`` maps them (a Japanese abductee's family meeting is a Japan
-    event); clusters are the connected groups of links. Negated events are left out. Clusters are numbered from 1 in
-    order of year, type and first document; ``actors`` is the union of the members' actors
-    and hosts, ``text`` the shortest member text.
+    event); clusters are the connected groups of links. Negated events are left out.
+    Clusters are numbered from 1 in order of year, type and first document; ``actors`` is
+    the union of the members' actors and hosts, ``text`` the shortest member text.
 
     >>> ev = pd.DataFrame([
     ...   {"doc_id": "a-1", "start": 0, "year": 2012, "date": "2012", "event_type": "negotiate",

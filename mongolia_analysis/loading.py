@@ -140,10 +140,15 @@ def assemble(
         for part, doc in enumerate(docs, 1):
             doc_id = f"{stem}-{part}"
             if doc_id in owners:
-                skipped.append({"source_file": raw.name, "reason": (
-                    f"its document id {doc_id!r} is taken by {owners[doc_id]} (same name without"
-                    " the suffix): rename one of the two files"
-                )})
+                skipped.append(
+                    {
+                        "source_file": raw.name,
+                        "reason": (
+                            f"its document id {doc_id!r} is taken by {owners[doc_id]} "
+                            "(same name without the suffix): rename one of the two files"
+                        ),
+                    }
+                )
                 continue
             digest = hashlib.sha256(" ".join(doc.raw.split()).encode("utf-8")).hexdigest()
             if digest in seen:
@@ -258,7 +263,8 @@ def _read_catalog(path: Path) -> dict[tuple[str, int | None], dict[str, str]]:
             if part and not part.isdecimal():
                 raise DataFileError(f"{path}, line {line}: part must be a whole number")
             values = {
-                key: value.strip() for key, value in record.items()
+                key: value.strip()
+                for key, value in record.items()
                 if key in CATALOG_FIELDS and isinstance(value, str) and value.strip()
             }
             source = (record.get("source_file") or "").strip()
@@ -268,5 +274,3 @@ def _read_catalog(path: Path) -> dict[tuple[str, int | None], dict[str, str]]:
                 continue
             rows[(source, int(part) if part else None)] = values
     return rows
-
-

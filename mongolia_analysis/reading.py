@@ -37,7 +37,15 @@ BOMS = (
 SAVE_AS_UTF8 = "save it as UTF-8"
 #: Elements whose content is code or embedded pages, never article text.
 ACTIVE_ELEMENTS = (
-    "script", "style", "iframe", "frame", "noscript", "template", "object", "embed", "svg",
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "noscript",
+    "template",
+    "object",
+    "embed",
+    "svg",
 )
 
 RE_HTML_SNIFF = re.compile(
@@ -73,9 +81,9 @@ class RawDocument:
     error: str | None = None
 
 
-def discover_files(paths: str | Path | list[str | Path] | tuple[str | Path, ...]) -> list[
-    tuple[Path, str]
-]:
+def discover_files(
+    paths: str | Path | list[str | Path] | tuple[str | Path, ...],
+) -> list[tuple[Path, str]]:
     """List the document files under ``paths`` as ``(path, name)`` pairs, in a stable order.
 
     A folder is searched recursively (hidden entries and symlinked folders skipped, so a
@@ -128,24 +136,46 @@ def read_document(path: Path, name: str | None = None) -> RawDocument:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            return RawDocument(path, name, None, None, error=(
-                "not a regular file (a named pipe, socket or device): only files are read"
-            ))
+            return RawDocument(
+                path,
+                name,
+                None,
+                None,
+                error=("not a regular file (a named pipe, socket or device): only files are read"),
+            )
         if info.st_size > MAX_BYTES:
-            return RawDocument(path, name, None, None, error=(
-                f"too large ({info.st_size / 2**20:.0f} MB; the limit is {MAX_BYTES // 2**20} MB):"
-                " split it into smaller documents"
-            ))
+            return RawDocument(
+                path,
+                name,
+                None,
+                None,
+                error=(
+                    f"too large ({info.st_size / 2**20:.0f} MB; the limit is "
+                    f"{MAX_BYTES // 2**20} MB): split it into smaller documents"
+                ),
+            )
         data = path.read_bytes()
     except PermissionError:
-        return RawDocument(path, name, None, None, error=(
-            "permission denied: make the file readable (chmod a+r) or move it out of the folder"
-        ))
+        return RawDocument(
+            path,
+            name,
+            None,
+            None,
+            error=(
+                "permission denied: make the file readable (chmod a+r) or move it out of the folder"
+            ),
+        )
     except OSError as exc:
-        return RawDocument(path, name, None, None, error=(
-            f"cannot read file ({exc.strerror or exc}): check that it exists and is not a "
-            "broken or looping link"
-        ))
+        return RawDocument(
+            path,
+            name,
+            None,
+            None,
+            error=(
+                f"cannot read file ({exc.strerror or exc}): check that it exists and is not a "
+                "broken or looping link"
+            ),
+        )
     text, encoding, error = decode_bytes(data)
     if error or text is None:
         return RawDocument(path, name, None, encoding, suffix in HTML_SUFFIXES, error=error)
@@ -274,7 +304,10 @@ def html_to_text(html: str) -> tuple[str, dict[str, str | None]]:
     if tree is not None:
         _drop_active(tree)
         doc = trafilatura.bare_extraction(
-            tree, include_comments=False, include_tables=True, with_metadata=True,
+            tree,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=True,
             favor_recall=True,
             date_extraction_params={"original_date": True, "extensive_search": False},
         )
@@ -346,9 +379,17 @@ def markdown_to_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = RE_MD_FRONT_MATTER.sub("", text)
     for pattern, replacement in (
-        (RE_MD_COMMENT, ""), (RE_MD_FENCE, ""), (RE_MD_LINK_DEFINITION, ""), (RE_MD_RULE, ""),
-        (RE_MD_QUOTE, ""), (RE_MD_BULLET, "\n"), (RE_MD_IMAGE, ""), (RE_MD_LINK, r"\1"),
-        (RE_MD_STRONG, r"\2"), (RE_MD_EMPHASIS, r"\1"), (RE_MD_CODE, r"\1"),
+        (RE_MD_COMMENT, ""),
+        (RE_MD_FENCE, ""),
+        (RE_MD_LINK_DEFINITION, ""),
+        (RE_MD_RULE, ""),
+        (RE_MD_QUOTE, ""),
+        (RE_MD_BULLET, "\n"),
+        (RE_MD_IMAGE, ""),
+        (RE_MD_LINK, r"\1"),
+        (RE_MD_STRONG, r"\2"),
+        (RE_MD_EMPHASIS, r"\1"),
+        (RE_MD_CODE, r"\1"),
     ):
         text = pattern.sub(replacement, text)
     return text

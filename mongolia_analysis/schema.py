@@ -26,40 +26,108 @@ SPAN = {"doc_id": S, "sent_id": I, "start": I, "end": I}
 
 TABLES: dict[str, dict[str, str]] = {
     "documents": {
-        "doc_id": S, "source_file": S, "part": I, "title": S, "author": S, "publisher": S,
-        "url": S, "published": S, "date_precision": S, "year": I, "language": S, "kind": S,
-        "n_words": I, "n_chars": I, "sha256": S,
+        "doc_id": S,
+        "source_file": S,
+        "part": I,
+        "title": S,
+        "author": S,
+        "publisher": S,
+        "url": S,
+        "published": S,
+        "date_precision": S,
+        "year": I,
+        "language": S,
+        "kind": S,
+        "n_words": I,
+        "n_chars": I,
+        "sha256": S,
     },
     "paragraphs": {
-        "doc_id": S, "para_id": I, "heading": S, "role": S, "text": S, "start": I, "end": I,
+        "doc_id": S,
+        "para_id": I,
+        "heading": S,
+        "role": S,
+        "text": S,
+        "start": I,
+        "end": I,
     },
     "sentences": {
-        "doc_id": S, "para_id": I, "sent_id": I, "role": S, "text": S, "start": I, "end": I,
+        "doc_id": S,
+        "para_id": I,
+        "sent_id": I,
+        "role": S,
+        "text": S,
+        "start": I,
+        "end": I,
     },
     "headlines": {
-        "doc_id": S, "sent_id": I, "rank": I, "title": S, "title_latin": S, "source": S,
-        "published": S, "language": S, "start": I, "end": I,
+        "doc_id": S,
+        "sent_id": I,
+        "rank": I,
+        "title": S,
+        "title_latin": S,
+        "source": S,
+        "published": S,
+        "language": S,
+        "start": I,
+        "end": I,
     },
     "skipped": {"source_file": S, "reason": S},
     "mentions": {
-        **SPAN, "surface": S, "entity_id": S, "entity_type": S, "name": S, "method": S,
+        **SPAN,
+        "surface": S,
+        "entity_id": S,
+        "entity_type": S,
+        "name": S,
+        "method": S,
     },
     "events": {
-        **SPAN, "year": I, "date": S, "date_precision": S, "event_type": S, "cameo": S,
-        "plover": S, "actors": O, "host": S, "mediation": B, "negated": B, "hypothetical": B,
-        "trigger": S, "text": S,
+        **SPAN,
+        "year": I,
+        "date": S,
+        "date_precision": S,
+        "event_type": S,
+        "cameo": S,
+        "plover": S,
+        "actors": O,
+        "host": S,
+        "mediation": B,
+        "negated": B,
+        "hypothetical": B,
+        "trigger": S,
+        "text": S,
     },
     "event_clusters": {
-        "cluster_id": I, "year": I, "event_type": S, "actors": O, "n_sources": I,
-        "doc_ids": O, "n_events": I, "text": S,
+        "cluster_id": I,
+        "year": I,
+        "event_type": S,
+        "actors": O,
+        "n_sources": I,
+        "doc_ids": O,
+        "n_events": I,
+        "text": S,
     },
     "figures": {
-        **SPAN, "value": F, "unit": S, "quantity": S, "currency": S, "hedge": S, "counted": S,
-        "year": I, "surface": S,
+        **SPAN,
+        "value": F,
+        "unit": S,
+        "quantity": S,
+        "currency": S,
+        "hedge": S,
+        "counted": S,
+        "year": I,
+        "surface": S,
     },
     "citations": {
-        **SPAN, "marker": S, "authors": S, "year": I, "title": S, "container": S, "url": S,
-        "doi": S, "raw": S,
+        **SPAN,
+        "marker": S,
+        "authors": S,
+        "year": I,
+        "title": S,
+        "container": S,
+        "url": S,
+        "doi": S,
+        "raw": S,
     },
     "codings": {**SPAN, "code": S, "matched": S, "text": S},
     "cooccurrence": {"source": S, "target": S, "n_sentences": I, "n_documents": I},
@@ -98,14 +166,18 @@ def conform(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, table: str) -> pd.
     if table not in TABLES:
         raise SchemaError(f"unknown table {table!r}; known tables: {', '.join(TABLES)}")
     spec = TABLES[table]
-    frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame.from_records(
-        list(rows), columns=None
+    frame = (
+        rows.copy()
+        if isinstance(rows, pd.DataFrame)
+        else pd.DataFrame.from_records(list(rows), columns=None)
     )
     if frame.empty and not len(frame.columns):
         frame = pd.DataFrame({name: pd.Series([], dtype=object) for name in spec})
     missing = [name for name in spec if name not in frame.columns]
     if missing:
-        raise SchemaError(f"table {table!r} lacks column(s) {missing}; it has {list(frame.columns)}")
+        raise SchemaError(
+            f"table {table!r} lacks column(s) {missing}; it has {list(frame.columns)}"
+        )
     extra = [name for name in frame.columns if name not in spec]
     frame = frame[[*spec, *extra]]
     for name, dtype in spec.items():

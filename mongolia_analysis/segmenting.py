@@ -211,9 +211,15 @@ def _continues(previous: list[str], size: int, line: str) -> bool:
         return False
     # More lines than a heading has words cannot be a heading: join only the first ones.
     head = " ".join(previous[: HEADING_MAX_WORDS + 1])
-    return line[0].islower() or last.endswith((",", "-", "–", "—")) or (
-        size >= 50 and line[0].isalnum() and count_words(line) > 3
-        and not _looks_like_heading(head)
+    return (
+        line[0].islower()
+        or last.endswith((",", "-", "–", "—"))
+        or (
+            size >= 50
+            and line[0].isalnum()
+            and count_words(line) > 3
+            and not _looks_like_heading(head)
+        )
     )
 
 
@@ -332,7 +338,7 @@ def drop_inline_notes(blocks: list[Block]) -> list[Block]:
         if block.role == "body":
             for marker in list(RE_INLINE_NOTE.finditer(text))[::-1]:
                 note = notes.get(marker.group(1))
-                rest = text[marker.end():]
+                rest = text[marker.end() :]
                 if note and rest.startswith(note[: min(len(note), 40)]):
                     cut = len(note) if rest.startswith(note) else _common_prefix(rest, note)
                     text = text[: marker.end()] + " " + rest[cut:].lstrip()
@@ -455,14 +461,26 @@ def _assemble(blocks: list[Block], title_index: int | None) -> dict:
         position += len(block.text)
         heading = None if title_text is not None and block.heading == title_text else block.heading
         paragraphs.append(
-            {"para_id": para_id, "heading": heading, "role": block.role,
-             "text": block.text, "start": start, "end": position}
+            {
+                "para_id": para_id,
+                "heading": heading,
+                "role": block.role,
+                "text": block.text,
+                "start": start,
+                "end": position,
+            }
         )
         spans = split_sentences(block.text) if block.role in ("body", "meta") else None
         for span in spans or [Span(0, len(block.text), block.text)]:
             sentences.append(
-                {"para_id": para_id, "sent_id": len(sentences), "role": block.role,
-                 "text": span.text, "start": start + span.start, "end": start + span.end}
+                {
+                    "para_id": para_id,
+                    "sent_id": len(sentences),
+                    "role": block.role,
+                    "text": span.text,
+                    "start": start + span.start,
+                    "end": start + span.end,
+                }
             )
     return {"text": "\n\n".join(parts), "paragraphs": paragraphs, "sentences": sentences}
 
@@ -480,16 +498,39 @@ def parse_headlines(segment: Segment) -> ParsedDocument:
         parts.append(chunk)
         position += len(chunk)
         t_start, t_end = start + item.title_start, start + item.title_end
-        paragraphs.append({"para_id": para_id, "heading": None, "role": "headline",
-                           "text": chunk, "start": start, "end": position})
-        sentences.append({"para_id": para_id, "sent_id": para_id, "role": "headline",
-                          "text": item.title, "start": t_start, "end": t_end})
-        headlines.append({
-            "sent_id": para_id, "rank": item.rank, "title": item.title,
-            "title_latin": transliterate(item.title, language=item.language),
-            "source": item.source, "published": item.published, "language": item.language,
-            "start": t_start, "end": t_end,
-        })
+        paragraphs.append(
+            {
+                "para_id": para_id,
+                "heading": None,
+                "role": "headline",
+                "text": chunk,
+                "start": start,
+                "end": position,
+            }
+        )
+        sentences.append(
+            {
+                "para_id": para_id,
+                "sent_id": para_id,
+                "role": "headline",
+                "text": item.title,
+                "start": t_start,
+                "end": t_end,
+            }
+        )
+        headlines.append(
+            {
+                "sent_id": para_id,
+                "rank": item.rank,
+                "title": item.title,
+                "title_latin": transliterate(item.title, language=item.language),
+                "source": item.source,
+                "published": item.published,
+                "language": item.language,
+                "start": t_start,
+                "end": t_end,
+            }
+        )
     dates = sorted(h["published"] for h in headlines)
     languages = sorted({h["language"] for h in headlines} - {"und"})
     title = None
@@ -515,7 +556,7 @@ def _ticker_items(raw: str) -> Iterator[tuple[str, TickerItem]]:
     for line in raw.split("\n"):
         cleaned = clean_line_keep_runs(line)
         for item in parse_ticker(cleaned):
-            chunk = cleaned[item.start:item.end]
+            chunk = cleaned[item.start : item.end]
             yield chunk, _rebase(item, item.start)
 
 
@@ -527,8 +568,15 @@ def clean_line_keep_runs(line: str) -> str:
 
 def _rebase(item: TickerItem, offset: int) -> TickerItem:
     return TickerItem(
-        0, item.end - offset, item.rank, item.title, item.title_start - offset,
-        item.title_end - offset, item.source, item.published, item.language,
+        0,
+        item.end - offset,
+        item.rank,
+        item.title,
+        item.title_start - offset,
+        item.title_end - offset,
+        item.source,
+        item.published,
+        item.language,
     )
 
 

@@ -32,10 +32,30 @@ RE_MONGOLIAN_LETTERS = re.compile(
     r"[өүӨҮ]|аа|ээ|уу|\b(?:байна|болон|нь|юм|онд|оны|улсын)\b", re.IGNORECASE
 )
 RE_WORD = re.compile(r"\w+(?:[-’']\w+)*")
-ENGLISH_MARKERS = frozenset((
-    "the", "and", "of", "to", "in", "is", "was", "for", "that", "with", "on", "as", "by", "are",
-    "from", "has", "have", "not", "this", "it",
-))
+ENGLISH_MARKERS = frozenset(
+    (
+        "the",
+        "and",
+        "of",
+        "to",
+        "in",
+        "is",
+        "was",
+        "for",
+        "that",
+        "with",
+        "on",
+        "as",
+        "by",
+        "are",
+        "from",
+        "has",
+        "have",
+        "not",
+        "this",
+        "it",
+    )
+)
 #: English prose has a function word in every four or five words; other languages that share
 #: one ("on" in French, "in" in German) have far fewer.
 ENGLISH_SHARE = 0.08

@@ -20,8 +20,15 @@ def make_sentences(texts: list[str], *, doc_id: str = "t-1", role: str = "body")
     rows, position = [], 0
     for sent_id, text in enumerate(texts):
         rows.append(
-            {"doc_id": doc_id, "para_id": 0, "sent_id": sent_id, "role": role, "text": text,
-             "start": position, "end": position + len(text)}
+            {
+                "doc_id": doc_id,
+                "para_id": 0,
+                "sent_id": sent_id,
+                "role": role,
+                "text": text,
+                "start": position,
+                "end": position + len(text),
+            }
         )
         position += len(text) + 1
     return conform(rows, "sentences")

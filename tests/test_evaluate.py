@@ -127,8 +127,14 @@ def test_score_flags_on_matched_events_prefers_agreeing_pairs() -> None:
 
 
 def test_score_documents_counts_fields() -> None:
-    predicted = pd.DataFrame({"doc_id": ["a-1", "b-1"], "title": ["Talks  in Astana", "X"],
-                              "author": [None, "Ann Lee"], "published": ["2019-02-01", None]})
+    predicted = pd.DataFrame(
+        {
+            "doc_id": ["a-1", "b-1"],
+            "title": ["Talks  in Astana", "X"],
+            "author": [None, "Ann Lee"],
+            "published": ["2019-02-01", None],
+        }
+    )
     gold = {"a-1": {"title": "talks in Astana.", "author": None, "published": "2019-02-01"},
             "b-1": {"author": "Bo Lee", "published": "2020"}}  # fmt: skip
     score = score_documents(predicted, gold)
@@ -279,6 +285,8 @@ def test_shipped_accuracy_file_is_current():
     shipped = pd.read_csv(ACCURACY_FILE)
     fresh = evaluate_standard()
     pd.testing.assert_frame_equal(
-        shipped.reset_index(drop=True), fresh.reset_index(drop=True), check_dtype=False,
+        shipped.reset_index(drop=True),
+        fresh.reset_index(drop=True),
+        check_dtype=False,
         obj="data/evaluation.csv is stale: run `make evaluate`",
     )

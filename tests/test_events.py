@@ -414,17 +414,39 @@ def test_seed_reunion_of_2014_is_one_happening_in_three_documents(seeds_corpus) 
     reunion = clusters[(clusters["year"] == 2014) & clusters["actors"].map(lambda a: "JPN" in a)]
     assert reunion["n_sources"].max() == 3
     assert set(reunion.sort_values("n_sources").iloc[-1]["doc_ids"]) == {
-        "001_bdde8ca21c4ec5c7-1", "002_61233ddd93a6d577-1", "003_cf5b36be068882c7-1"}
+        "001_bdde8ca21c4ec5c7-1",
+        "002_61233ddd93a6d577-1",
+        "003_cf5b36be068882c7-1",
+    }
 
 
 def test_people_count_as_their_country_when_clustering() -> None:
-    events = pd.DataFrame([
-        {"doc_id": "a-1", "start": 0, "year": 2014, "date": "2014", "event_type": "host_visit",
-         "actors": ("P_ABE",), "host": "MNG", "negated": False, "text": "x"},
-        {"doc_id": "b-1", "start": 0, "year": 2014, "date": "2014",
-         "event_type": "meet_third_location", "actors": ("JPN", "PRK"), "host": "MNG",
-         "negated": False, "text": "y"},
-    ])
+    events = pd.DataFrame(
+        [
+            {
+                "doc_id": "a-1",
+                "start": 0,
+                "year": 2014,
+                "date": "2014",
+                "event_type": "host_visit",
+                "actors": ("P_ABE",),
+                "host": "MNG",
+                "negated": False,
+                "text": "x",
+            },
+            {
+                "doc_id": "b-1",
+                "start": 0,
+                "year": 2014,
+                "date": "2014",
+                "event_type": "meet_third_location",
+                "actors": ("JPN", "PRK"),
+                "host": "MNG",
+                "negated": False,
+                "text": "y",
+            },
+        ]
+    )
     assert len(cluster_events(events)) == 2
     merged = cluster_events(events, nationality={"P_ABE": "JPN"})
     assert merged["n_sources"].tolist() == [2]
@@ -476,7 +498,9 @@ def test_a_clause_without_actors_takes_those_named_before_it() -> None:
                         "The two countries established diplomatic relations in 1972."])  # fmt: skip
     [event] = events.to_dict("records")
     assert (event["year"], event["event_type"], event["actors"]) == (
-        1972, "recognize", ("CHL", "NOR")
+        1972,
+        "recognize",
+        ("CHL", "NOR"),
     )
 
 

@@ -15,8 +15,12 @@ DIPLOMAT = "000_fc0503f9a30fc2aa-2"
 def test_five_seed_files_hold_six_documents(seeds_corpus):
     docs = seeds_corpus.documents
     assert list(docs["doc_id"]) == [
-        TICKER, DIPLOMAT, "001_bdde8ca21c4ec5c7-1", "002_61233ddd93a6d577-1",
-        "003_cf5b36be068882c7-1", "004_548a0ede4a0a4c46-1",
+        TICKER,
+        DIPLOMAT,
+        "001_bdde8ca21c4ec5c7-1",
+        "002_61233ddd93a6d577-1",
+        "003_cf5b36be068882c7-1",
+        "004_548a0ede4a0a4c46-1",
     ]
     assert list(docs["kind"]) == ["headlines"] + ["article"] * 5
 
@@ -24,22 +28,47 @@ def test_five_seed_files_hold_six_documents(seeds_corpus):
 @pytest.mark.parametrize(
     ("doc_id", "title", "author", "publisher", "published"),
     [
-        (DIPLOMAT, "Mongolia and the Korea Conflict", "Shinae Hong", "thediplomat.com",
-         "2021-07-15"),
-        ("001_bdde8ca21c4ec5c7-1",
-         "The 21st Century Mongol Conquest: Peace Mediator in the Korean Peninsula?",
-         "Alex Vega", "NKR", None),
-        ("002_61233ddd93a6d577-1", "Can Mongolia Help Resolve Tensions on the Korean Peninsula?",
-         "Juni Kim", "KEI", "2017-06-14"),
-        ("003_cf5b36be068882c7-1",
-         "Mongolia: Potential Mediator between the Koreas and Proponent of Peace in Northeast Asia",
-         None, "The Brookings Institution", None),
-        ("004_548a0ede4a0a4c46-1", "Yongusil 100: Mongolia and the Korean Security Crisis",
-         None, None, "2020-06-29"),
+        (
+            DIPLOMAT,
+            "Mongolia and the Korea Conflict",
+            "Shinae Hong",
+            "thediplomat.com",
+            "2021-07-15",
+        ),
+        (
+            "001_bdde8ca21c4ec5c7-1",
+            "The 21st Century Mongol Conquest: Peace Mediator in the Korean Peninsula?",
+            "Alex Vega",
+            "NKR",
+            None,
+        ),
+        (
+            "002_61233ddd93a6d577-1",
+            "Can Mongolia Help Resolve Tensions on the Korean Peninsula?",
+            "Juni Kim",
+            "KEI",
+            "2017-06-14",
+        ),
+        (
+            "003_cf5b36be068882c7-1",
+            "Mongolia: Potential Mediator between the Koreas and Proponent of Peace in "
+            "Northeast Asia",
+            None,
+            "The Brookings Institution",
+            None,
+        ),
+        (
+            "004_548a0ede4a0a4c46-1",
+            "Yongusil 100: Mongolia and the Korean Security Crisis",
+            None,
+            None,
+            "2020-06-29",
+        ),
     ],
 )
-def test_article_metadata_as_the_text_states_it(seeds_corpus, doc_id, title, author, publisher,
-                                                published):
+def test_article_metadata_as_the_text_states_it(
+    seeds_corpus, doc_id, title, author, publisher, published
+):
     row = seeds_corpus.documents.set_index("doc_id").loc[doc_id]
     assert row["title"] == title
     assert (None if pd.isna(row["author"]) else row["author"]) == author
@@ -56,8 +85,15 @@ def test_ticker_headlines(seeds_corpus):
     assert heads["rank"].isna().sum() == 10
     assert heads["language"].value_counts().to_dict() == {"en": 10, "mn": 10}
     assert heads["source"].value_counts().to_dict() == {
-        "montsame.mn": 5, "bloombergtv.mn": 4, "gogo.mn": 3, "eagle.mn": 3, "news.mn": 1,
-        "eastasiaforum.org": 1, "biz.chosun.com": 1, "armyrecognition.com": 1, "ubpost.mn": 1,
+        "montsame.mn": 5,
+        "bloombergtv.mn": 4,
+        "gogo.mn": 3,
+        "eagle.mn": 3,
+        "news.mn": 1,
+        "eastasiaforum.org": 1,
+        "biz.chosun.com": 1,
+        "armyrecognition.com": 1,
+        "ubpost.mn": 1,
     }
     assert heads["published"].value_counts().to_dict() == {"2024-12-20": 14, "2024-12-19": 6}
     first = heads.iloc[0]
@@ -79,7 +115,7 @@ def test_offsets_slice_back_to_row_text(seeds_corpus):
         table = getattr(seeds_corpus, name)
         column = "title" if name == "headlines" else "text"
         for row in table.itertuples():
-            assert seeds_corpus.text(row.doc_id)[row.start:row.end] == getattr(row, column)
+            assert seeds_corpus.text(row.doc_id)[row.start : row.end] == getattr(row, column)
 
 
 def test_tables_have_declared_dtypes(seeds_corpus):
@@ -121,8 +157,10 @@ def test_inline_footnote_copy_is_removed_from_the_body(seeds_corpus):
 
 
 def test_loading_is_deterministic(seeds_corpus):
-    again = load_corpus(sorted(seeds_corpus.documents["source_file"].unique().tolist())
-                        and __import__("mongolia_analysis").paths.SEEDS_DIR)
+    again = load_corpus(
+        sorted(seeds_corpus.documents["source_file"].unique().tolist())
+        and __import__("mongolia_analysis").paths.SEEDS_DIR
+    )
     for name in ("documents", "paragraphs", "sentences", "headlines"):
         pd.testing.assert_frame_equal(getattr(seeds_corpus, name), getattr(again, name))
 
@@ -166,7 +204,10 @@ def test_bad_files_are_skipped_with_a_reason(tmp_path, name, payload, reason):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1251"])
 def test_encodings_are_decoded(tmp_path, encoding):
-    text = "Монгол Улсын Засгийн газар\n\nМонгол Улс 2014 онд Улаанбаатар хотод уулзалт зохион байгуулсан юм.\n"
+    text = (
+        "Монгол Улсын Засгийн газар\n\n"
+        "Монгол Улс 2014 онд Улаанбаатар хотод уулзалт зохион байгуулсан юм.\n"
+    )
     (tmp_path / "mn.txt").write_bytes(text.encode(encoding))
     corpus = load_corpus(tmp_path)
     assert "Улаанбаатар хотод" in corpus.text("mn-1")
@@ -197,7 +238,9 @@ def test_html_is_reduced_to_article_text(tmp_path):
 
 def test_catalog_overrides_what_the_text_lacks(tmp_path):
     (tmp_path / "a.txt").write_text("A Title Of Note\n\nMongolia hosted talks in 2014.\n")
-    (tmp_path / "catalog.csv").write_text("source_file,publisher,published\na.txt,Example Press,2015-03\n")
+    (tmp_path / "catalog.csv").write_text(
+        "source_file,publisher,published\na.txt,Example Press,2015-03\n"
+    )
     row = load_corpus(tmp_path).documents.iloc[0]
     assert row["publisher"] == "Example Press"
     assert (row["published"], row["date_precision"], row["year"]) == ("2015-03", "month", 2015)
@@ -213,7 +256,9 @@ def test_unknown_catalog_column_names_the_file(tmp_path):
 
 
 def test_export_writes_every_table(tmp_path, seeds_corpus):
-    base = load_corpus([__import__("mongolia_analysis").paths.SEEDS_DIR / "002_61233ddd93a6d577.txt"])
+    base = load_corpus(
+        [__import__("mongolia_analysis").paths.SEEDS_DIR / "002_61233ddd93a6d577.txt"]
+    )
     from mongolia_analysis.exporting import write_tables
 
     written = write_tables(base.tables(["documents", "sentences"]), tmp_path, fmt="csv")

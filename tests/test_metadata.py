@@ -54,7 +54,10 @@ def test_byline_name(line, name):
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("Mongolia and the Korea Conflict www.thediplomat.com", ("Mongolia and the Korea Conflict", "thediplomat.com")),
+        (
+            "Mongolia and the Korea Conflict www.thediplomat.com",
+            ("Mongolia and the Korea Conflict", "thediplomat.com"),
+        ),
         ("Steppe Notes https://blog.example.org/post/1", ("Steppe Notes", "blog.example.org")),
         ("A title without a site", ("A title without a site", None)),
     ],

@@ -45,14 +45,20 @@ def test_article_roles_and_metadata():
         ("references", "[1] Smith, John. “Ca"),
     ]
     assert (doc.title, doc.author, doc.published, doc.date_precision) == (
-        "Kazakhstan's Quiet Diplomacy on the Caspian", "Aruzhan Seitkali", "2019-03-03", "day")
+        "Kazakhstan's Quiet Diplomacy on the Caspian",
+        "Aruzhan Seitkali",
+        "2019-03-03",
+        "day",
+    )
     assert "Skip to content" not in doc.text and "email address" not in doc.text
     assert doc.paragraphs[5]["heading"] == "Background"
 
 
 def test_ticker_and_article_in_one_file_are_two_documents():
-    ticker = ("1 PORT DEAL SIGNED WWW.A.KZ PUBLISHED:2023/05/07      2 RAIN FALLS WWW.B.MN "
-              "PUBLISHED:2023/05/06     ШИНЭ ЗАМ НЭЭЛЭЭ WWW.C.MN НИЙТЭЛСЭН:2023/05/06")
+    ticker = (
+        "1 PORT DEAL SIGNED WWW.A.KZ PUBLISHED:2023/05/07      2 RAIN FALLS WWW.B.MN "
+        "PUBLISHED:2023/05/06     ШИНЭ ЗАМ НЭЭЛЭЭ WWW.C.MN НИЙТЭЛСЭН:2023/05/06"
+    )
     docs = parse_file(ticker + "\n\n" + ARTICLE)
     assert [d.kind for d in docs] == ["headlines", "article"]
     assert [h["rank"] for h in docs[0].headlines] == [1, 2, None]
@@ -62,7 +68,10 @@ def test_ticker_and_article_in_one_file_are_two_documents():
 @pytest.mark.parametrize(
     ("lines", "expected"),
     [
-        (("One sentence that wraps", "onto the next line."), ["One sentence that wraps onto the next line."]),
+        (
+            ("One sentence that wraps", "onto the next line."),
+            ["One sentence that wraps onto the next line."],
+        ),
         (("Heading", "Body text follows here."), ["Heading", "Body text follows here."]),
         (("First paragraph ends.", "Second starts."), ["First paragraph ends.", "Second starts."]),
         (("## Markdown heading", "", "Text."), ["Markdown heading", "Text."]),
@@ -74,22 +83,32 @@ def test_paragraphs_of(lines, expected):
 
 
 def test_footer_drops_the_rest():
-    blocks, dropped = classify(["Title Here Now", "Body sentence one here.", "Comments",
-                                "Great post, thanks a lot."])
+    blocks, dropped = classify(
+        ["Title Here Now", "Body sentence one here.", "Comments", "Great post, thanks a lot."]
+    )
     assert [b.text for b in blocks] == ["Title Here Now", "Body sentence one here."]
     assert dropped == ["Comments"]
 
 
 def test_numbered_recommendations_are_body_not_references():
-    blocks, _ = classify(["Title Here Now", "Mongolia could help.",
-                          "1. Washington should support the dialogue process."])
+    blocks, _ = classify(
+        [
+            "Title Here Now",
+            "Mongolia could help.",
+            "1. Washington should support the dialogue process.",
+        ]
+    )
     assert blocks[-1].role == "body"
 
 
 def test_split_file_keeps_file_order():
-    assert [s.kind for s in split_file("Prose line one.\n\n1 A B WWW.X.MN PUBLISHED:2024/01/02"
-                                       "     2 C D WWW.Y.MN PUBLISHED:2024/01/02")] == [
-        "article", "headlines"]
+    assert [
+        s.kind
+        for s in split_file(
+            "Prose line one.\n\n1 A B WWW.X.MN PUBLISHED:2024/01/02"
+            "     2 C D WWW.Y.MN PUBLISHED:2024/01/02"
+        )
+    ] == ["article", "headlines"]
 
 
 @settings(max_examples=60, deadline=None)
@@ -97,9 +116,9 @@ def test_split_file_keeps_file_order():
 def test_parse_file_never_raises_and_offsets_hold(text):
     for doc in parse_file(text):
         for row in doc.paragraphs + doc.sentences:
-            assert doc.text[row["start"]:row["end"]] == row["text"]
+            assert doc.text[row["start"] : row["end"]] == row["text"]
         for row in doc.headlines:
-            assert doc.text[row["start"]:row["end"]] == row["title"]
+            assert doc.text[row["start"] : row["end"]] == row["title"]
 
 
 BLOG = """Steppe & Peninsula
@@ -150,7 +169,11 @@ Keywords: mediation; Caspian
 def test_blog_header_taglines_and_comment_threads():
     (doc,) = parse_file(BLOG)
     assert (doc.title, doc.author, doc.publisher, doc.published) == (
-        "Why Astana Matters", "Aigerim S.", "Steppe & Peninsula", "2024-04-03")
+        "Why Astana Matters",
+        "Aigerim S.",
+        "Steppe & Peninsula",
+        "2024-04-03",
+    )
     assert "A blog about" not in doc.text and "Great post" not in doc.text
     assert "Bolat" not in doc.text
 
@@ -163,6 +186,9 @@ def test_dateline_in_the_first_paragraph_dates_the_story():
 def test_paper_author_line_journal_and_keywords():
     (doc,) = parse_file(PAPER)
     assert (doc.author, doc.publisher, doc.published) == (
-        "Aruzhan Seitkali", "Journal of Steppe Affairs", "2023-03-12")
+        "Aruzhan Seitkali",
+        "Journal of Steppe Affairs",
+        "2023-03-12",
+    )
     roles = {p["text"][:8]: p["role"] for p in doc.paragraphs}
     assert roles["Keywords"] == "meta"

@@ -39,6 +39,6 @@ def test_spans_slice_back_and_do_not_overlap(text):
     spans = split_sentences(text)
     previous_end = 0
     for span in spans:
-        assert text[span.start:span.end] == span.text
+        assert text[span.start : span.end] == span.text
         assert span.start >= previous_end and span.text.strip() == span.text
         previous_end = span.end

@@ -137,7 +137,7 @@ class BriefContext:
         return value
 
     def event_label(self, event_type: str) -> str:
-        """Short display name of an event type ('meet_third_location' -> 'meeting hosted for others')."""
+        """Short display name of an event type, from ``data/report.yaml``."""
         return self.settings.event_labels.get(str(event_type), str(event_type).replace("_", " "))
 
     def code(self, code: str) -> CodeInfo:
