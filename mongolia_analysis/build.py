@@ -1,22 +1,30 @@
 """Building a brief: validate, execute the notebooks, render HTML/PDF, publish atomically.
 
-:func:`build_brief` is the whole pipeline (``mongolia-brief build`` is a thin wrapper over it):
+:func:`build_brief` is the whole pipeline (``mongolia-brief build`` is a thin wrapper over it;
+:func:`~mongolia_analysis.sweep.build_sweep` runs several of them in parallel):
 
-1. The parameters are validated (:class:`~.params.BriefParams`) and the run name checked
-   before any kernel starts; a bad value raises :class:`~.errors.ParameterError` and nothing
-   is written.
+1. The parameters are validated (:class:`~.params.BriefParams`), the run name and the reports
+   folder checked before any kernel starts; a bad value raises
+   :class:`~.errors.ParameterError` and nothing is written.
 2. A lock file (``reports/.<run>.lock``, created with ``O_EXCL``) keeps two builds of the same
-   name apart.
+   name apart; builds of different names run side by side.
 3. When the notebooks, parameters, input files and library are unchanged since the last good
    build of that name, its result is reused (``--force`` rebuilds).
-4. Everything is written into a hidden folder under the reports folder: the corpus tables
-   (Parquet and CSV), the executed notebooks (papermill, in parallel, in a temporary working
-   directory, on a kernel running this very interpreter), ``brief.html`` and ``brief.pdf``
-   (from ``00_brief``) and ``manifest.json``.
+4. Everything is written into a hidden folder under the reports folder: the corpus is loaded
+   once (its tables are written as Parquet and CSV, and it is handed to the kernels), the
+   notebooks are executed by papermill in parallel worker threads, each worker on one kernel
+   that runs this very interpreter and is reset between notebooks (:mod:`.kernels`), then
+   ``brief.html`` and ``brief.pdf`` are rendered from ``00_brief`` and ``manifest.json``
+   lists every file. Kernels work in a folder inside the hidden folder: nothing is written
+   outside the reports folder.
 5. On success that folder replaces ``reports/<run>/``; on failure it becomes
    ``reports/<run>.failed/`` (the partially executed notebooks are there) and the previous good
    report is left exactly as it was. The :class:`~.errors.BuildError` names the notebook, the
    cell and the error.
+6. SIGINT (Ctrl-C) and SIGTERM stop the build cleanly: every kernel of the build is stopped,
+   the hidden folder removed, the lock released, the previous report left as it was, and
+   :class:`BuildInterrupted` raised (the command exits with 130 or 143). Publishing itself
+   (two renames) is never cut in half: a signal arriving then takes effect once it is done.
 """
 
 from __future__ import annotations
@@ -25,25 +33,39 @@ import contextlib
 import datetime
 import hashlib
 import json
+import logging
 import os
 import platform
 import re
 import secrets
 import shutil
+import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import paths
 from .errors import BuildError, MongoliaAnalysisError, ParameterError
+from .kernels import (
+    KERNEL_NAME,
+    KernelGroup,
+    SharedCorpus,
+    WarmKernel,
+    kernel_manager_class,
+    load_full_corpus,
+    share_corpus,
+    warm_engine,
+)
 from .params import BriefParams
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
 
 #: The notebooks of a default build, in reading order; the first one renders as the brief.
 NOTEBOOKS = (
@@ -55,7 +77,6 @@ NOTEBOOKS = (
     "50_figures.ipynb",
     "60_news_pulse.ipynb",
 )
-KERNEL_NAME = "python3"
 #: Packages whose versions the manifest records.
 KEY_PACKAGES = (
     "pandas",
@@ -70,15 +91,19 @@ KEY_PACKAGES = (
 #: Seconds a single cell may run before the build gives up on it.
 CELL_TIMEOUT = 900
 MANIFEST = "manifest.json"
+#: The work folder inside a build's hidden folder (kernels' working directories, connection
+#: files, the shared corpus); removed before the report is published.
+WORK_DIR = ".work"
 LIBRARY_SUFFIXES = (".py", ".yaml", ".yml", ".j2", ".css", ".json")
 
-RE_RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+RE_RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 RE_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
 Progress = Callable[[str], None]
 
 
-def _stderr(message: str) -> None:
+def print_progress(message: str) -> None:
+    """The default progress callback: one line on stderr."""
     print(message, file=sys.stderr, flush=True)
 
 
@@ -105,6 +130,123 @@ class BuildResult:
         return path if path in self.files else None
 
 
+# -- interruptions ------------------------------------------------------------------------
+class BuildInterrupted(KeyboardInterrupt):
+    """The build was stopped by SIGINT (Ctrl-C) or SIGTERM.
+
+    Raised once the build's kernels are stopped, its hidden folder removed and its lock
+    released. A :class:`KeyboardInterrupt`, so code that stops on Ctrl-C stops here too.
+
+    Attributes:
+        signum: the signal received.
+        name: the run name.
+        published: True if the signal came while the new report was being published (it
+            was completed first); False if the previous report was left as it was.
+    """
+
+    def __init__(self, signum: int, name: str = "", published: bool = False) -> None:
+        self.signum, self.name, self.published = int(signum), name, published
+        super().__init__(signum, name, published)  # picklable (sweep workers send it back)
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    @property
+    def exit_code(self) -> int:
+        """The shell's convention: 128 + the signal number (130 for SIGINT, 143 for SIGTERM)."""
+        return 128 + self.signum
+
+    def describe(self) -> str:
+        """One line: what stopped the build and what was left behind."""
+        which = signal.Signals(self.signum).name
+        run = f" {self.name!r}" if self.name else ""
+        if self.published:
+            return f"build{run} stopped by {which} after its new report was published"
+        return (
+            f"build{run} stopped by {which}: kernels stopped, temporary files removed, "
+            "previous report left as it was"
+        )
+
+
+class Interruptions:
+    """SIGINT/SIGTERM handling for one build (in the main thread; elsewhere a no-op).
+
+    The first signal is recorded; while :meth:`armed` (and not :meth:`deferred`) it raises
+    :class:`BuildInterrupted` at once, otherwise it waits for the next armed moment or for
+    :meth:`pending`. Further signals are ignored while the build cleans up. A SIGINT that was
+    ignored when the build started (a background job, a sweep worker) stays ignored.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.received: int | None = None
+        self.raised = False
+        self._armed = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> Interruptions:
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                previous = signal.getsignal(signum)
+                if signum == signal.SIGINT and previous is signal.SIG_IGN:
+                    continue  # a background job, or a sweep worker (its parent handles Ctrl-C)
+                with contextlib.suppress(ValueError):  # not the main interpreter
+                    signal.signal(signum, self._handle)
+                    self._previous[signum] = previous
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        self._previous.clear()
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.received is not None:
+            return
+        self.received = signum
+        if self._armed:
+            self._raise()
+
+    def _raise(self, *, published: bool = False) -> None:
+        assert self.received is not None
+        self.raised = True
+        raise BuildInterrupted(self.received, self.name, published=published)
+
+    def _raise_pending(self) -> None:
+        if self.received is not None and not self.raised:
+            self._raise()
+
+    @contextlib.contextmanager
+    def armed(self) -> Iterator[None]:
+        """Signals raise at once inside this block (one received before raises on entry)."""
+        previous, self._armed = self._armed, True
+        try:
+            self._raise_pending()
+            yield
+        finally:
+            self._armed = previous
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Signals wait until this block is done (publishing, cleaning up)."""
+        previous, self._armed = self._armed, False
+        try:
+            yield
+        finally:
+            self._armed = previous
+        if previous:
+            self._raise_pending()
+
+    def pending(self, *, published: bool) -> BuildInterrupted | None:
+        """The interruption received but not raised yet, if any."""
+        if self.received is None or self.raised:
+            return None
+        self.raised = True
+        return BuildInterrupted(self.received, self.name, published=published)
+
+
 # -- run names ----------------------------------------------------------------------------
 def check_run_name(name: str) -> str:
     """Return ``name`` if it is a safe single folder name, else raise ParameterError.
@@ -119,7 +261,7 @@ def check_run_name(name: str) -> str:
     """  # noqa: E501
     if (
         not isinstance(name, str)
-        or not RE_RUN_NAME.match(name)
+        or not RE_RUN_NAME.fullmatch(name)
         or ".." in name
         or name.endswith(".failed")
     ):
@@ -280,31 +422,8 @@ def _keep_failed(staging: Path, failed: Path) -> None:
 
 # -- execution ----------------------------------------------------------------------------
 def _kernel_manager_class() -> type:
-    """A kernel manager that starts ipykernel with this interpreter (the venv's python)."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-    from jupyter_client.manager import AsyncKernelManager
-
-    try:
-        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-    except NoSuchKernel:  # pragma: no cover - ipykernel provides python3 natively
-        import subprocess
-
-        subprocess.run(
-            [sys.executable, "-m", "ipykernel", "install", "--sys-prefix"],
-            check=True,
-            capture_output=True,
-        )
-
-    class SameInterpreterKernelManager(AsyncKernelManager):
-        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-            cmd = super().format_kernel_cmd(extra_arguments)
-            if any(part.startswith("ipykernel") for part in cmd[1:3]):
-                # This interpreter. The kernel's own log stays out of the build log (cell
-                # errors reach the build through the notebook; shutdown interrupts are noise).
-                cmd = [sys.executable, "-Xfrozen_modules=off", *cmd[1:], "--log-level=CRITICAL"]
-            return cmd
-
-    return SameInterpreterKernelManager
+    """A kernel manager that starts ipykernel with this interpreter (Jupyter's defaults)."""
+    return kernel_manager_class()
 
 
 class _CellFailure(Exception):
@@ -336,17 +455,43 @@ def _source_cell_number(source_nb: Path, exc: Any) -> tuple[int | None, int]:
     return None, len(cells)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def execute_notebook(
-    source: Path, target: Path, parameters: Mapping[str, Any], *, cwd: Path, kernel_manager: type
+    source: Path,
+    target: Path,
+    parameters: Mapping[str, Any],
+    *,
+    cwd: Path,
+    kernel_manager: type,
+    kernel: WarmKernel | None = None,
 ) -> None:
     """Execute ``source`` with papermill into ``target``.
+
+    Args:
+        source: the notebook.
+        target: where the executed notebook is written (also when a cell fails).
+        parameters: injected into the notebook's ``parameters`` cell.
+        cwd: the kernel's working directory.
+        kernel_manager: the kernel manager class for a fresh kernel.
+        kernel: run on this warm kernel instead (reset first) of a fresh one.
 
     Raises:
         _CellFailure: a cell raised; ``target`` holds the partially executed notebook.
     """
     import papermill as pm
 
+    # The kernel's working directory goes through ``resources`` (or the warm kernel's reset),
+    # not papermill's ``cwd=``: that chdir()s the whole process, which would race between
+    # notebooks executed in parallel threads.
+    options: dict[str, Any] = {"resources": {"metadata": {"path": str(cwd)}}}
     try:
+        if kernel is not None:
+            options.update(km=kernel.prepare(cwd), engine_name=warm_engine())
+        else:
+            options.update(kernel_manager_class=kernel_manager)
         pm.execute_notebook(
             str(source),
             str(target),
@@ -355,24 +500,21 @@ def execute_notebook(
             progress_bar=False,
             log_output=False,
             execution_timeout=CELL_TIMEOUT,
-            kernel_manager_class=kernel_manager,
-            # The kernel's working directory. Not papermill's ``cwd=``: that chdir()s the whole
-            # process, which would race between notebooks executed in parallel threads.
-            resources={"metadata": {"path": str(cwd)}},
+            **options,
         )
     except pm.PapermillExecutionError as exc:
         number, n_cells = _source_cell_number(source, exc)
-        detail = f"{exc.ename}: {exc.evalue}" if exc.evalue else exc.ename
+        detail = f"{exc.ename}: {_one_line(exc.evalue)}" if exc.evalue else exc.ename
         raise _CellFailure(source.name, number, n_cells, exc.source, detail) from None
     except Exception as exc:  # kernel died, timeout, unreadable notebook
-        raise _CellFailure(source.name, None, 0, "", f"{type(exc).__name__}: {exc}") from None
+        if kernel is not None:
+            kernel.discard()  # whatever state it is in, the next notebook gets a fresh one
+        detail = f"{type(exc).__name__}: {_one_line(exc)}"
+        raise _CellFailure(source.name, None, 0, "", detail) from None
 
 
-def write_tables(params: BriefParams, directory: Path) -> list[Path]:
+def write_tables(corpus: Corpus, directory: Path) -> list[Path]:
     """The corpus tables as Parquet and CSV in ``directory``."""
-    from . import load_corpus
-
-    corpus = load_corpus(params.corpus, gazetteer=params.gazetteer, codebook=params.codebook)
     return [*corpus.to_parquet(directory), *corpus.to_csv(directory)]
 
 
@@ -386,6 +528,55 @@ def resolve_params(params: BriefParams | None, overrides: Mapping[str, Any]) -> 
     return params.validated()
 
 
+def check_reports_dir(reports_dir: str | Path | None, params: BriefParams) -> Path:
+    """The absolute reports folder, refused if it is a file or lies inside the corpus folder.
+
+    Raises:
+        ParameterError: naming the folder and what to choose instead.
+
+    Example:
+        >>> check_reports_dir("/tmp/reports", BriefParams()).as_posix()
+        '/tmp/reports'
+    """
+    if reports_dir is not None and "\x00" in str(reports_dir):
+        raise ParameterError(
+            f"reports folder {str(reports_dir)!r} contains a NUL character; give a folder path"
+        )
+    reports = Path(reports_dir or paths.REPORTS_DIR).expanduser().resolve()
+    if reports.exists() and not reports.is_dir():
+        raise ParameterError(
+            f"reports folder {str(reports)!r} is a file, not a folder; give a folder for the "
+            "run folders (it is created if missing)"
+        )
+    corpus = params.corpus
+    if corpus.is_dir() and (reports == corpus or corpus in reports.parents):
+        raise ParameterError(
+            f"reports folder {str(reports)!r} is inside the corpus folder {str(corpus)!r}: the "
+            "next build would read the briefs as documents; choose a folder outside the corpus"
+        )
+    return reports
+
+
+def make_reports_dir(reports: Path) -> None:
+    """Create the reports folder (and its parents) if missing.
+
+    Raises:
+        ParameterError: it cannot be created (permissions, a file in the way).
+    """
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError(
+            f"reports folder {str(reports)!r} cannot be created ({exc.strerror}); give a "
+            "writable folder"
+        ) from None
+
+
+def default_workers(n_notebooks: int) -> int:
+    """Notebooks executed at once: one per core, at most one per notebook (plus the tables)."""
+    return max(1, min(os.cpu_count() or 1, n_notebooks + 1))
+
+
 def build_brief(
     params: BriefParams | None = None,
     *,
@@ -393,7 +584,10 @@ def build_brief(
     reports_dir: str | Path | None = None,
     force: bool = False,
     notebooks: Sequence[str | Path] | None = None,
-    progress: Progress | None = _stderr,
+    progress: Progress | None = print_progress,
+    workers: int | None = None,
+    shared_corpus: SharedCorpus | None = None,
+    reuse_kernels: bool = True,
     **overrides: Any,
 ) -> BuildResult:
     """Build the brief into ``reports_dir/<run name>/`` and return what was written.
@@ -406,69 +600,135 @@ def build_brief(
         notebooks: notebooks to execute (default :data:`NOTEBOOKS` in ``paths.NOTEBOOKS_DIR``);
             the first one is rendered as the brief.
         progress: called with one line per step (default: print to stderr; ``None``: quiet).
+        workers: notebooks executed at once (default: :func:`default_workers`).
+        shared_corpus: a corpus already loaded and pickled (by a sweep); used when it was
+            loaded from this build's inputs as they are now, else the corpus is loaded again.
+        reuse_kernels: run the notebooks of each worker on one kernel, reset between
+            notebooks (:class:`~.kernels.WarmKernel`); False: a fresh kernel per notebook.
         **overrides: parameter values (as for :meth:`BriefParams.from_mapping`).
 
     Raises:
-        ParameterError: a parameter or the run name is invalid (nothing is written).
+        ParameterError: a parameter, the run name or the reports folder is invalid (nothing
+            is written).
         BuildError: a notebook cell or a rendering step failed, or another build of the same
             name is running; the previous report of that name is left untouched.
+        BuildInterrupted: SIGINT or SIGTERM stopped the build (see the module docstring).
     """
     say = progress or (lambda message: None)
     started = time.perf_counter()
     params = resolve_params(params, overrides)
     run_name = check_run_name(name) if name is not None else default_run_name(params)
-    sources = _notebook_paths(notebooks)
-    reports = Path(reports_dir or paths.REPORTS_DIR).expanduser().resolve()
-    reports.mkdir(parents=True, exist_ok=True)
-    final, failed = reports / run_name, reports / f"{run_name}.failed"
+    sources = notebook_paths(notebooks)
+    reports = check_reports_dir(reports_dir, params)
+    n_workers = workers if workers is not None else default_workers(len(sources))
+    if not isinstance(n_workers, int) or isinstance(n_workers, bool) or n_workers < 1:
+        raise ParameterError(f"workers: {workers!r} is not a positive whole number")
+    make_reports_dir(reports)
+    final = reports / run_name
 
-    with run_lock(reports, run_name):
-        versions = package_versions()
-        inputs = input_hashes(params)
-        key = _cache_key(params, sources, inputs, versions)
-        if not force:
-            reused = _reuse(final, key, say)
-            if reused is not None:
-                return reused
-        _remove_leftovers(reports, run_name)
-        staging = reports / f".{run_name}.tmp-{secrets.token_hex(4)}"
-        staging.mkdir()  # hidden (run names never start with '.'), normal permissions
-        try:
-            manifest = _run(params, sources, staging, say)
-            manifest.update(
-                name=run_name,
-                built_at=_now(),
-                cache_key=key,
-                reused=[],
-                inputs=inputs,
-                versions=versions,
-                parameters=params.to_mapping(),
-                non_default_parameters=params.non_defaults(),
+    with Interruptions(run_name) as interrupts, run_lock(reports, run_name):
+        with interrupts.armed():
+            versions = package_versions()
+            inputs = input_hashes(params)
+            key = _cache_key(params, sources, inputs, versions)
+        result = None if force else _reuse(final, key, say)
+        if result is None:
+            _remove_leftovers(reports, run_name)
+            manifest = {
+                "name": run_name,
+                "cache_key": key,
+                "inputs": inputs,
+                "versions": versions,
+                "parameters": params.to_mapping(),
+                "non_default_parameters": params.non_defaults(),
+            }
+            result = _build_and_publish(
+                params,
+                sources,
+                final,
+                manifest,
+                say,
+                interrupts=interrupts,
+                workers=n_workers,
+                shared=shared_corpus,
+                reuse_kernels=reuse_kernels,
+                started=started,
             )
-            manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
-            files = _finish(staging, manifest)
-            _publish(staging, final)
-        except _CellFailure as failure:
-            _keep_failed(staging, failed)
-            kept = failed / "notebooks" / failure.notebook
-            raise BuildError(failure.describe(kept)) from None
-        except _StepFailure as failure:
-            _keep_failed(staging, failed)
-            raise BuildError(f"{failure}; partial output kept in {failed}") from None
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        shutil.rmtree(failed, ignore_errors=True)
-    result = BuildResult(run_name, final, tuple(final / f for f in files), False, manifest)
-    say(_summary(result, manifest["timings"]["total"]))
+    late = interrupts.pending(published=True)
+    if not result.reused:
+        say(_summary(result, result.manifest["timings"]["total"]))
+    if late is not None:
+        raise late
     return result
 
 
+def _build_and_publish(
+    params: BriefParams,
+    sources: list[Path],
+    final: Path,
+    manifest: dict[str, Any],
+    say: Progress,
+    *,
+    interrupts: Interruptions,
+    workers: int,
+    shared: SharedCorpus | None,
+    reuse_kernels: bool,
+    started: float,
+) -> BuildResult:
+    """Build into a hidden folder next to ``final``, then put it in place of ``final``.
+
+    On failure the hidden folder becomes ``<final>.failed`` (a cell or step failed) or is
+    removed (interrupted, or a bug); ``final`` is never touched.
+    """
+    reports, run_name = final.parent, final.name
+    failed = reports / f"{run_name}.failed"
+    staging = reports / f".{run_name}.tmp-{secrets.token_hex(4)}"
+    staging.mkdir()  # hidden (run names never start with '.'), normal permissions
+    try:
+        with interrupts.armed():
+            built = _run(
+                params,
+                sources,
+                staging,
+                say,
+                interrupts=interrupts,
+                workers=workers,
+                files=manifest["inputs"]["corpus"]["files"],
+                shared=shared,
+                reuse_kernels=reuse_kernels,
+            )
+        manifest = {**manifest, **built, "built_at": _now(), "reused": []}
+        manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
+        with interrupts.deferred():
+            files = _finish(staging, manifest)
+            _publish(staging, final)
+            shutil.rmtree(failed, ignore_errors=True)
+    except _CellFailure as failure:
+        with interrupts.deferred():
+            _keep_failed(staging, failed)
+        kept = failed / "notebooks" / failure.notebook
+        raise BuildError(failure.describe(kept)) from None
+    except _StepFailure as failure:
+        with interrupts.deferred():
+            _keep_failed(staging, failed)
+        raise BuildError(f"{failure}; partial output kept in {failed}") from None
+    except BaseException:
+        with interrupts.deferred():
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(run_name, final, tuple(final / f for f in files), False, manifest)
+
+
 class _StepFailure(MongoliaAnalysisError):
-    """A non-notebook step (tables, HTML, PDF) failed."""
+    """A non-notebook step (corpus, tables, HTML, PDF) failed."""
 
 
-def _notebook_paths(notebooks: Sequence[str | Path] | None) -> list[Path]:
+def notebook_paths(notebooks: Sequence[str | Path] | None) -> list[Path]:
+    """The notebooks to execute as absolute paths (default: :data:`NOTEBOOKS`).
+
+    Raises:
+        ParameterError: a notebook does not exist, or none is given.
+    """
     chosen = [paths.NOTEBOOKS_DIR / nb for nb in NOTEBOOKS] if notebooks is None else notebooks
     out = [Path(nb).expanduser().resolve() for nb in chosen]
     missing = [str(nb) for nb in out if not nb.is_file()]
@@ -484,15 +744,56 @@ def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
-def _run(params: BriefParams, sources: list[Path], staging: Path, say: Progress) -> dict:
+@contextlib.contextmanager
+def _quiet_papermill() -> Iterator[None]:
+    """Silence papermill's log while stopped kernels make their notebooks fail (noise)."""
+    logger = logging.getLogger("papermill")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _load_corpus(
+    params: BriefParams, files: dict[str, str], work: Path, shared: SharedCorpus | None
+) -> tuple[Corpus, SharedCorpus | None]:
+    """The corpus with all its tables, and its pickled copy for the kernels (if picklable)."""
+    try:
+        if shared is not None and shared.matches(params, files):
+            return shared.load(), shared
+        corpus = load_full_corpus(params)
+    except MongoliaAnalysisError as exc:
+        raise _StepFailure(f"loading the corpus failed: {_one_line(exc)}") from None
+    except Exception as exc:
+        raise _StepFailure(
+            f"loading the corpus failed: {type(exc).__name__}: {_one_line(exc)}"
+        ) from None
+    return corpus, share_corpus(corpus, params, files, work)
+
+
+def _run(
+    params: BriefParams,
+    sources: list[Path],
+    staging: Path,
+    say: Progress,
+    *,
+    interrupts: Interruptions,
+    workers: int,
+    files: dict[str, str],
+    shared: SharedCorpus | None,
+    reuse_kernels: bool = True,
+) -> dict:
     """Every step into ``staging``; returns the manifest's build part (timings, notebooks)."""
-    n_steps = 1 + len(sources) + len(params.formats)
+    n_steps = 2 + len(sources) + len(params.formats)
     step = iter(range(1, n_steps + 1))
     timings: dict[str, float] = {}
     lock = threading.Lock()
     executed = staging / "notebooks"
     executed.mkdir()
-    kernel_manager = _kernel_manager_class()
+    work = staging / WORK_DIR
+    work.mkdir()
     parameters = params.notebook_parameters()
 
     def timed(key: str, label: str, work: Callable[[], Any]) -> Any:
@@ -505,8 +806,22 @@ def _run(params: BriefParams, sources: list[Path], staging: Path, say: Progress)
             with lock:
                 timings[key] = round(time.perf_counter() - began, 3)
 
-    def run_notebook(source: Path) -> None:
-        with tempfile.TemporaryDirectory(prefix="mongolia-brief-") as cwd:
+    kernels = KernelGroup()
+    try:
+        corpus, shared = timed(
+            "corpus", "loading the corpus", lambda: _load_corpus(params, files, work, shared)
+        )
+        kernel_manager = kernel_manager_class(work, kernels, shared)
+        per_thread = threading.local()
+
+        def run_notebook(source: Path) -> None:
+            cwd = work / f"cwd-{source.stem}"
+            cwd.mkdir()
+            kernel = None
+            if reuse_kernels:
+                kernel = getattr(per_thread, "kernel", None)
+                if kernel is None:
+                    kernel = per_thread.kernel = WarmKernel(kernel_manager)
             timed(
                 source.name,
                 f"executing {source.name}",
@@ -514,43 +829,52 @@ def _run(params: BriefParams, sources: list[Path], staging: Path, say: Progress)
                     source,
                     executed / source.name,
                     parameters,
-                    cwd=Path(cwd),
+                    cwd=cwd,
                     kernel_manager=kernel_manager,
+                    kernel=kernel,
                 ),
             )
 
-    def tables() -> None:
-        try:
-            target = staging / "tables"
-            timed("tables", "writing tables/ (Parquet, CSV)", lambda: write_tables(params, target))
-        except MongoliaAnalysisError as exc:
-            raise _StepFailure(f"corpus tables failed: {exc}") from None
-        except Exception as exc:
-            raise _StepFailure(f"corpus tables failed: {type(exc).__name__}: {exc}") from None
+        def tables() -> None:
+            try:
+                target = staging / "tables"
+                timed(
+                    "tables", "writing tables/ (Parquet, CSV)", lambda: write_tables(corpus, target)
+                )
+            except Exception as exc:
+                detail = f"{type(exc).__name__}: {_one_line(exc)}"
+                raise _StepFailure(f"writing the corpus tables failed: {detail}") from None
 
-    workers = max(1, min(2, os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="brief") as pool:
-        brief_future = pool.submit(run_notebook, sources[0])
-        futures: list[Future] = [brief_future, pool.submit(tables)]
-        futures += [pool.submit(run_notebook, nb) for nb in sources[1:]]
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="brief")
+        futures: list[Future] = []
         try:
+            brief_future = pool.submit(run_notebook, sources[0])
+            futures = [brief_future, pool.submit(tables)]
+            futures += [pool.submit(run_notebook, nb) for nb in sources[1:]]
             brief_future.result()
             _render(params, executed / sources[0].name, staging, timed)
-        except BaseException:
+            wait(futures, return_when=FIRST_EXCEPTION)
+            for future in futures:  # the first failure in submission order
+                if future.done() and future.exception() is not None:
+                    raise future.exception()  # type: ignore[misc]
+            wait(futures)
             for future in futures:
-                future.cancel()
+                future.result()
+        except BaseException:
+            # Stop the other notebooks' kernels at once (interruption or failure), then wait
+            # for their threads, which end as soon as their kernel is gone.
+            with interrupts.deferred(), _quiet_papermill():
+                kernels.stop()
+                for future in futures:
+                    future.cancel()
+                pool.shutdown(wait=True, cancel_futures=True)
+                kernels.stop()  # any kernel started while the first stop was under way
             raise
-        first_error: BaseException | None = None
-        for future in futures:
-            if future.cancelled():
-                continue
-            error = future.exception()
-            if error is not None and first_error is None:
-                first_error = error
-                for other in futures:
-                    other.cancel()
-        if first_error is not None:
-            raise first_error
+        pool.shutdown(wait=True)
+    finally:
+        with interrupts.deferred():
+            kernels.stop()  # the warm kernels, done with
+            shutil.rmtree(work, ignore_errors=True)
     return {
         "timings": timings,
         "notebooks": {
@@ -561,7 +885,8 @@ def _run(params: BriefParams, sources: list[Path], staging: Path, say: Progress)
             }
             for nb in sources
         },
-        "kernel": {"name": KERNEL_NAME, "python": sys.executable},
+        "kernel": {"name": KERNEL_NAME, "python": sys.executable, "reused": reuse_kernels},
+        "shared_corpus": shared is not None,
     }
 
 
@@ -602,15 +927,38 @@ def _finish(staging: Path, manifest: dict) -> list[str]:
     return manifest["files"]
 
 
-def _reuse(final: Path, key: str, say: Progress) -> BuildResult | None:
-    """The previous result when its cache key matches and all its files are still there."""
+def _current_manifest(final: Path, key: str) -> dict | None:
+    """The manifest of ``final`` when its cache key is ``key`` and all its files are there."""
     try:
         manifest = json.loads((final / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    files = manifest.get("files") or []
-    if manifest.get("cache_key") != key or not all((final / f).is_file() for f in files):
+    if not isinstance(manifest, dict) or manifest.get("cache_key") != key:
         return None
+    files = manifest.get("files") or []
+    return manifest if all((final / f).is_file() for f in files) else None
+
+
+def is_current(
+    params: BriefParams,
+    name: str,
+    *,
+    reports_dir: str | Path | None = None,
+    notebooks: Sequence[str | Path] | None = None,
+) -> bool:
+    """True when ``build_brief`` would reuse the report ``name`` as it is (nothing changed)."""
+    reports = Path(reports_dir or paths.REPORTS_DIR).expanduser().resolve()
+    sources = notebook_paths(notebooks)
+    key = _cache_key(params, sources, input_hashes(params), package_versions())
+    return _current_manifest(reports / name, key) is not None
+
+
+def _reuse(final: Path, key: str, say: Progress) -> BuildResult | None:
+    """The previous result when its cache key matches and all its files are still there."""
+    manifest = _current_manifest(final, key)
+    if manifest is None:
+        return None
+    files = manifest.get("files") or []
     formats = (manifest.get("parameters") or {}).get("formats") or []
     manifest["reused"] = [*manifest.get("notebooks", {}), "tables", *formats]
     manifest["reused_at"] = _now()

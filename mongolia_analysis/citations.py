@@ -101,6 +101,8 @@ RE_INLINE_GLUED = re.compile(
 )
 
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+#: What every inline marker holds (a sentence without one has no marker).
+RE_MARKER_CHARACTER = re.compile(r"[\d⁰¹²³⁴⁵⁶⁷⁸⁹]")
 #: Tokens after which a period does not end a segment.
 ABBREVIATIONS = frozenset(
     [
@@ -435,8 +437,13 @@ def _reference_pieces(sentences: pd.DataFrame, paragraphs: pd.DataFrame) -> list
             zip(ref_paras["doc_id"].astype(str), ref_paras["para_id"].astype(int), strict=True)
         )
         in_ref_para = [
-            (str(d), int(p)) in keys if pd.notna(p) else False
-            for d, p in zip(sentences["doc_id"], sentences["para_id"], strict=True)
+            (str(d), int(p)) in keys if known else False
+            for d, p, known in zip(
+                sentences["doc_id"].tolist(),
+                sentences["para_id"].tolist(),
+                sentences["para_id"].notna().tolist(),
+                strict=True,
+            )
         ]
         is_ref = is_ref | pd.Series(in_ref_para, index=sentences.index, dtype="boolean")
     refs = sentences[is_ref.astype(bool)].sort_values(["doc_id", "start"], kind="stable")
@@ -639,8 +646,12 @@ def link_markers(sentences: pd.DataFrame, citations: pd.DataFrame) -> pd.DataFra
     rows: list[dict[str, Any]] = []
     if not sentences.empty:
         body = sentences[~sentences["role"].astype("string").eq(REFERENCES_ROLE).fillna(False)]
-        for sent in body.itertuples(index=False):
-            doc_id, text, offset = str(sent.doc_id), str(sent.text), int(sent.start)
+        columns = [body[name].tolist() for name in ("doc_id", "sent_id", "text", "start")]
+        for raw_doc_id, sent_id, raw_text, start in zip(*columns, strict=True):
+            text = str(raw_text)
+            if not RE_MARKER_CHARACTER.search(text):
+                continue  # every marker has a digit or a superscript digit
+            doc_id, offset = str(raw_doc_id), int(start)
             found: list[tuple[int, int, str]] = []
             for match in RE_INLINE_BRACKET.finditer(text):
                 found.extend(
@@ -656,7 +667,7 @@ def link_markers(sentences: pd.DataFrame, citations: pd.DataFrame) -> pd.DataFra
                 rows.append(
                     {
                         "doc_id": doc_id,
-                        "sent_id": int(sent.sent_id),
+                        "sent_id": int(sent_id),
                         "start": offset + start,
                         "end": offset + end,
                         "marker": number,

@@ -8,15 +8,23 @@ who only needs sentences pays only for sentences.
 
 Every row of every table carries ``doc_id`` and, where it comes from text, ``sent_id``,
 ``start`` and ``end``: character offsets into ``corpus.text(doc_id)``.
+
+Documents are independent, so on a large corpus (:data:`PARALLEL_MIN_CHARS` of analysed
+text) mentions, events, figures and codings are computed in several processes, each over a
+run of whole documents, and the pieces are joined in document order: the tables are the same
+whatever the number of processes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -28,15 +36,23 @@ if TYPE_CHECKING:
 #: Roles of sentences that carry analysable prose (reference lists and notes are kept apart
 #: so that cited titles never leak into events, figures or themes).
 ANALYSED_ROLES = ("body", "headline")
+#: Characters of analysed text from which the extractors run in several processes (below
+#: it, starting the processes costs more than they save).
+PARALLEL_MIN_CHARS = 1_000_000
+#: Pieces of the corpus per process: several, so that no process idles at the end while
+#: another finishes a long piece.
+PIECES_PER_WORKER = 4
 
 
 @dataclass(frozen=True, slots=True)
 class CorpusOptions:
-    """How the extraction tables are built: which gazetteer and codebook to use."""
+    """How the extraction tables are built: which gazetteer and codebook to use, and how
+    many processes may share the work (None: every core, for a large corpus)."""
 
     gazetteer: Path | None = None
     codebook: Path | None = None
     strict: bool = False
+    workers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +106,11 @@ class Corpus:
         """Actor mentions: countries, people, organisations, forums, places."""
         from .mentions import extract_mentions
 
-        return extract_mentions(self.analysed_sentences, self.gazetteer)
+        sentences = self.analysed_sentences
+        parallel = self._in_pieces("mentions", sentences, ordered_by_id=True)
+        if parallel is not None:
+            return parallel
+        return extract_mentions(sentences, self.gazetteer)
 
     @cached_property
     def cooccurrence(self) -> pd.DataFrame:
@@ -110,9 +130,14 @@ class Corpus:
         """Dated, coded events (CAMEO and PLOVER) for the timeline."""
         from .events import extract_events
 
-        return extract_events(
-            self.analysed_sentences, self.mentions, self.documents, headlines=self.headlines
-        )
+        sentences = self.analysed_sentences
+        parallel = self._in_pieces(
+            "events", sentences, ordered_by_id=True,
+            mentions=self.mentions, documents=self.documents, headlines=self.headlines,
+        )  # fmt: skip
+        if parallel is not None:
+            return parallel
+        return extract_events(sentences, self.mentions, self.documents, headlines=self.headlines)
 
     @cached_property
     def event_clusters(self) -> pd.DataFrame:
@@ -128,7 +153,11 @@ class Corpus:
         """Quantities: money, percentages, counts, ranks, energy."""
         from .figures import extract_figures
 
-        return extract_figures(self.analysed_sentences)
+        sentences = self.analysed_sentences
+        parallel = self._in_pieces("figures", sentences, ordered_by_id=False)
+        if parallel is not None:
+            return parallel
+        return extract_figures(sentences)
 
     @cached_property
     def citations(self) -> pd.DataFrame:
@@ -142,7 +171,11 @@ class Corpus:
         """Thematic codes per sentence, from the codebook."""
         from .themes import code_sentences
 
-        return code_sentences(self.analysed_sentences, self.codebook)
+        sentences = self.analysed_sentences
+        parallel = self._in_pieces("codings", sentences, ordered_by_id=True)
+        if parallel is not None:
+            return parallel
+        return code_sentences(sentences, self.codebook)
 
     @cached_property
     def code_matrix(self) -> pd.DataFrame:
@@ -157,6 +190,46 @@ class Corpus:
         from .themes import code_cooccurrence
 
         return code_cooccurrence(self.codings)
+
+    # -- extraction in several processes -----------------------------------------------------
+    def _in_pieces(
+        self, task: str, sentences: pd.DataFrame, *, ordered_by_id: bool, **tables: pd.DataFrame
+    ) -> pd.DataFrame | None:
+        """``task``'s table computed in several processes, or None when one process is best.
+
+        The documents are cut into runs (in doc_id order when the extractor sorts its rows
+        by doc_id, else in table order); each process gets the rows of ``sentences`` and of
+        ``tables`` of one run at a time, and the runs' tables are joined in that order. Every
+        extractor treats documents independently, so the result is the one-process table.
+        """
+        workers = self.options.workers or os.cpu_count() or 1
+        if workers <= 1 or len(sentences) == 0 or sentences["doc_id"].isna().any():
+            return None
+        if int(sentences["text"].str.len().sum()) < PARALLEL_MIN_CHARS:
+            return None
+        runs = _document_runs(sentences, workers * PIECES_PER_WORKER, by_id=ordered_by_id)
+        if len(runs) < 2:
+            return None
+        pieces = []
+        for run in runs:
+            pieces.append({
+                name: frame[frame["doc_id"].isin(run)]
+                for name, frame in {"sentences": sentences, **tables}.items()
+            })  # fmt: skip
+        _prepare(task)
+        context = _fork_context()
+        # under fork the workers inherit the loaded gazetteer and codebook; otherwise each
+        # worker reads them again from the options
+        shared = (self.gazetteer, self.codebook) if context is not None else (None, None)
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(pieces)), mp_context=context,
+            initializer=_start_worker, initargs=(self.options, *shared),
+        ) as pool:  # fmt: skip
+            results = list(pool.map(_extract_piece, [task] * len(pieces), pieces))
+        found = [frame for frame in results if len(frame)]
+        joined = pd.concat(found, ignore_index=True) if found else results[0]
+        joined.attrs = dict(results[0].attrs)
+        return joined
 
     # -- export ------------------------------------------------------------------------
     TABLE_NAMES = (
@@ -201,3 +274,90 @@ class Corpus:
             f"{len(self.headlines)} headlines, published {span}, "
             f"{len(self.skipped)} skipped>"
         )
+
+
+# -- extraction in several processes (module level: the workers import these) -----------------
+def _document_runs(sentences: pd.DataFrame, n_runs: int, *, by_id: bool) -> list[list[str]]:
+    """Consecutive documents in about ``n_runs`` runs of similar amounts of text (sorted by
+    doc_id, or in table order; none if a document's rows are scattered in the table)."""
+    sizes: dict[str, int] = {}
+    previous, blocks = None, 0
+    for doc_id, text in zip(sentences["doc_id"].tolist(), sentences["text"].tolist(), strict=True):
+        sizes[doc_id] = sizes.get(doc_id, 0) + (len(text) if isinstance(text, str) else 0)
+        blocks += doc_id != previous
+        previous = doc_id
+    if not by_id and blocks != len(sizes):
+        return []  # a document's rows are not together: the table order cannot be kept
+    doc_ids = sorted(sizes) if by_id else list(sizes)
+    target = max(1, sum(sizes.values()) // max(1, n_runs))
+    runs: list[list[str]] = [[]]
+    filled = 0
+    for doc_id in doc_ids:
+        if filled >= target and runs[-1]:
+            runs.append([])
+            filled = 0
+        runs[-1].append(doc_id)
+        filled += sizes[doc_id]
+    return runs
+
+
+def _fork_context() -> Any:
+    """The fork start method where there is one (workers then share the parent's data)."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None  # pragma: no cover - Windows, or a platform without fork
+
+
+def _prepare(task: str) -> None:
+    """Load in this process what ``task``'s workers need, so that forked workers inherit it."""
+    from .dates import find_dates
+
+    find_dates("")  # compiles the date patterns' prefilter
+    if task == "events":
+        from .events import load_event_lexicon
+
+        load_event_lexicon().gate  # noqa: B018 (computed once, cached on the lexicon)
+    elif task == "figures":
+        from .figures import load_vocabulary
+
+        load_vocabulary().core_gate  # noqa: B018 (computed once, cached on the vocabulary)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(options: CorpusOptions, gazetteer: Any, codebook: Any) -> None:
+    """Initialise an extraction worker with the corpus's gazetteer and codebook."""
+    _WORKER.clear()
+    _WORKER.update(options=options, gazetteer=gazetteer, codebook=codebook)
+
+
+def _worker_tool(name: str, load: Callable[[Path | None], Any]) -> Any:
+    if _WORKER.get(name) is None:
+        _WORKER[name] = load(getattr(_WORKER["options"], name))
+    return _WORKER[name]
+
+
+def _extract_piece(task: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """In a worker: ``task``'s table for one run of documents."""
+    sentences = tables["sentences"]
+    if task == "mentions":
+        from .gazetteer import load_gazetteer
+        from .mentions import extract_mentions
+
+        return extract_mentions(sentences, _worker_tool("gazetteer", load_gazetteer))
+    if task == "events":
+        from .events import extract_events
+
+        return extract_events(
+            sentences, tables["mentions"], tables["documents"], headlines=tables["headlines"]
+        )
+    if task == "figures":
+        from .figures import extract_figures
+
+        return extract_figures(sentences)
+    if task == "codings":
+        from .themes import code_sentences, load_codebook
+
+        return code_sentences(sentences, _worker_tool("codebook", load_codebook))
+    raise ValueError(f"unknown extraction task {task!r}")

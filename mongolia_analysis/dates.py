@@ -33,8 +33,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
+from functools import cache, lru_cache
+
+from .prefilter import PatternGate, build_gate, fold_case
 
 # ----------------------------------------------------------------------------------------
 # vocabulary (grammar of dates; English month names and their abbreviations, Mongolian
@@ -546,8 +549,21 @@ PATTERNS: tuple[tuple[re.Pattern[str], Builder], ...] = (
 )
 
 
-def _candidates(text: str) -> Iterator[DateExpression]:
-    for pattern, build in PATTERNS:
+#: How many sentences' dates are remembered: events and figures ask for the same
+#: sentence's dates several times in a row.
+DATES_CACHE_SIZE = 4096
+
+
+@cache
+def _gate() -> PatternGate:
+    """Which of RE_CITATION (index 0) and PATTERNS (1…) can match a text."""
+    return build_gate([RE_CITATION, *(pattern for pattern, _ in PATTERNS)])
+
+
+def _candidates(text: str, active: Collection[int] | None = None) -> Iterator[DateExpression]:
+    for index, (pattern, build) in enumerate(PATTERNS, 1):
+        if active is not None and index not in active:
+            continue  # the pattern's words or digits are absent: it cannot match
         for match in pattern.finditer(text):
             found = build(match, text)
             if found is not None:
@@ -570,14 +586,22 @@ def find_dates(text: str) -> list[DateExpression]:
     >>> [d.text for d in find_dates("A forum was launched in 2014 (Campi, 2015; Hong 2022).")]
     ['2014']
     """
-    taken: list[tuple[int, int]] = [(m.start(), m.end()) for m in RE_CITATION.finditer(text)]
+    return list(_find_dates(text))
+
+
+@lru_cache(maxsize=DATES_CACHE_SIZE)
+def _find_dates(text: str) -> tuple[DateExpression, ...]:
+    active = _gate().active(fold_case(text))
+    taken: list[tuple[int, int]] = (
+        [(m.start(), m.end()) for m in RE_CITATION.finditer(text)] if 0 in active else []
+    )
     found: list[DateExpression] = []
-    for expr in _candidates(text):
+    for expr in _candidates(text, active):
         if any(expr.start < end and start < expr.end for start, end in taken):
             continue
         taken.append((expr.start, expr.end))
         found.append(expr)
-    return sorted(found, key=lambda e: (e.start, e.end))
+    return tuple(sorted(found, key=lambda e: (e.start, e.end)))
 
 
 def first_date(text: str) -> DateExpression | None:

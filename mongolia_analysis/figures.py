@@ -36,17 +36,18 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
 
-from . import schema
+from . import schema, yamldata
 from .dates import find_dates
 from .errors import DataFileError
 from .paths import data_file
+from .prefilter import PatternGate, build_gate, fold_case
 
 #: Farthest a date may stand from a figure (characters) to give it its year.
 YEAR_REACH = 60
@@ -55,6 +56,7 @@ RE_ORDINAL_DIGITS = re.compile(r"(?<![\w.,/\-–])(\d+)(st|nd|rd|th)\b", re.IGNO
 RE_QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"|«[^»]{1,300}»")
 RE_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 RE_CLAUSE = re.compile(r"[;:]|\s[—–]\s")
+RE_FOOTNOTE = re.compile(r"\[[^\]]{1,8}\]")
 RE_GAP_WORDS = re.compile(r"(?:\s+(?!of\b|and\b|or\b|in\b|to\b)[\w’'-]+){0,2}?\s+")
 RE_AGE_AFTER = re.compile(r"^[\s-]+old\b", re.IGNORECASE)
 #: A range is one figure valued at its lower bound: "5-6 percent", "7%-8%", "10–12 MW".
@@ -114,6 +116,14 @@ class FigureVocabulary:
     re_rank_before: re.Pattern[str]
     re_rank_after: re.Pattern[str]
     re_money_context: re.Pattern[str]
+
+    @cached_property
+    def core_gate(self) -> PatternGate:
+        """Which core patterns of :func:`_cores` can match a text (see :mod:`.prefilter`)."""
+        return build_gate(
+            [self.re_vague, self.re_fraction, RE_ORDINAL_DIGITS, self.re_ordinal_word,
+             RE_DIGITS, self.re_number_words]
+        )  # fmt: skip
 
 
 def _is_cyrillic(word: str) -> bool:
@@ -246,7 +256,7 @@ def load_vocabulary(path: str | Path | None = None) -> FigureVocabulary:
         return _default_vocabulary()
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamldata.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise DataFileError(f"{path}: cannot read the figure vocabulary: {exc}") from exc
     return parse_vocabulary(data, source=str(path))
@@ -310,19 +320,23 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 
 
 def _cores(text: str, vocab: FigureVocabulary) -> list[_Core]:
+    # the gate skips patterns whose words or digits are absent (they cannot match)
+    active = vocab.core_gate.active(fold_case(text))
+    if not active:
+        return []
     cores: list[_Core] = []
-    for match in vocab.re_vague.finditer(text):
+    for match in vocab.re_vague.finditer(text) if 0 in active else ():
         cores.append(_Core(match.start(), match.end(), None, "vague"))
-    for match in vocab.re_fraction.finditer(text):
+    for match in vocab.re_fraction.finditer(text) if 1 in active else ():
         cores.append(
             _Core(match.start(), match.end(), _lookup(vocab.fractions, match.group(0)), "fraction")
         )
-    for match in RE_ORDINAL_DIGITS.finditer(text):
+    for match in RE_ORDINAL_DIGITS.finditer(text) if 2 in active else ():
         cores.append(_Core(match.start(), match.end(), float(match.group(1)), "ordinal"))
-    for match in vocab.re_ordinal_word.finditer(text):
+    for match in vocab.re_ordinal_word.finditer(text) if 3 in active else ():
         value = vocab.ordinal_words.get(match.group("ord").lower())
         cores.append(_Core(match.start(), match.end(), float(value or 0), "ordinal"))
-    for match in RE_DIGITS.finditer(text):
+    for match in RE_DIGITS.finditer(text) if 4 in active else ():
         after = text[match.end() : match.end() + 1]
         value = float(match.group(0).replace(",", ""))
         upper = RE_RANGE_UPPER.match(text, match.end())
@@ -333,7 +347,7 @@ def _cores(text: str, vocab: FigureVocabulary) -> list[_Core]:
         if glued and not _glued_unit_ok(text, match.start(), match.end(), vocab):
             continue
         cores.append(_Core(match.start(), match.end(), value, "digits"))
-    for match in vocab.re_number_words.finditer(text):
+    for match in vocab.re_number_words.finditer(text) if 5 in active else ():
         if match.group("tens"):
             value = (
                 vocab.number_words[match.group("tens").lower()]
@@ -517,12 +531,15 @@ def find_figures(text: str, *, vocabulary: FigureVocabulary | None = None) -> li
     []
     """
     vocab = vocabulary or _default_vocabulary()
+    cores = _cores(text, vocab)
+    if not cores:
+        return []
     language = "mn" if RE_CYRILLIC.search(text) else "en"
     blocked = [(d.start, d.end) for d in find_dates(text) if not d.relative or d.month]
     blocked += _quoted_titles(text)
-    blocked += [(m.start(), m.end()) for m in re.finditer(r"\[[^\]]{1,8}\]", text)]
+    blocked += [(m.start(), m.end()) for m in RE_FOOTNOTE.finditer(text)]
     figures: list[Figure] = []
-    for core in _cores(text, vocab):
+    for core in cores:
         if _overlaps(core.start, core.end, blocked):
             continue
         figure = _read_figure(text, core, vocab, language=language)
@@ -571,15 +588,20 @@ def extract_figures(
     if sentences is None or not len(sentences):
         return schema.empty("figures")
     rows: list[dict[str, Any]] = []
-    for record in sentences.to_dict("records"):
-        text = record.get("text")
+    columns = {
+        name: schema.values(sentences, name, shared=name != "text")
+        for name in ("doc_id", "sent_id", "start")
+        if name in sentences.columns
+    }
+    for index, text in enumerate(schema.values(sentences, "text")):
         if not isinstance(text, str) or not text:
             continue
-        offset = int(record["start"])
-        dates = find_dates(text)
-        for figure in find_figures(text, vocabulary=vocab):
+        offset = int(columns["start"][index])
+        found = find_figures(text, vocabulary=vocab)
+        dates = find_dates(text) if found else []
+        for figure in found:
             rows.append({
-                "doc_id": record["doc_id"], "sent_id": record["sent_id"],
+                "doc_id": columns["doc_id"][index], "sent_id": columns["sent_id"][index],
                 "start": offset + figure.start, "end": offset + figure.end,
                 "value": figure.value, "unit": figure.unit, "quantity": figure.quantity,
                 "currency": figure.currency, "hedge": figure.hedge, "counted": figure.counted,

@@ -35,6 +35,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -44,8 +45,10 @@ import pandas as pd
 import pycountry
 import yaml
 
+from . import yamldata
 from .errors import DataFileError
 from .paths import DATA_DIR, data_file
+from .prefilter import PatternGate, build_gate
 
 ENTITY_TYPES = ("country", "person", "organization", "forum", "place")
 SHIPPED_MAIN = "gazetteer.yaml"
@@ -84,6 +87,11 @@ FOLD_TABLE = str.maketrans(
     }
 )
 
+#: :data:`FOLD_TABLE` as (character, replacement) pairs: a few ``str.replace`` calls are
+#: faster than ``str.translate`` on non-ASCII text, and give the same result (no replacement
+#: is itself a character to replace).
+FOLD_PAIRS = tuple((chr(code), str(new)) for code, new in FOLD_TABLE.items())
+
 TOP_KEYS = ("settings", "countries", "entities", "aliases", "demonyms", "groups")
 SETTING_KEYS = (
     "cyrillic_suffixes",
@@ -111,7 +119,10 @@ def fold_text(text: str) -> str:
     >>> fold_text("Kim Jong\u2011un\u2019s")
     "Kim Jong-un's"
     """
-    return text.translate(FOLD_TABLE)
+    for old, new in FOLD_PAIRS:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def lower_text(text: str) -> str:
@@ -190,6 +201,11 @@ class Matcher:
     title_pattern: re.Pattern[str] | None
     title_aliases: Mapping[str, tuple[str, ...]]  # "Park" -> ("P_PARK_GEUN_HYE",)
     person_aliases: tuple[tuple[str, str], ...]  # (Latin alias, person id), for typo matching
+
+    @cached_property
+    def title_gate(self) -> PatternGate:
+        """Whether the title regex can match a text (one pass; see :mod:`.prefilter`)."""
+        return build_gate([self.title_pattern] if self.title_pattern is not None else [])
 
 
 @dataclass(frozen=True)
@@ -303,7 +319,7 @@ def _read_yaml(path: Path) -> Mapping[str, Any]:
     except OSError as exc:
         raise DataFileError(f"{path}: cannot read gazetteer file ({exc})") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yamldata.safe_load(text)
     except yaml.YAMLError as exc:
         raise DataFileError(f"{path}: not valid YAML ({exc})") from exc
     if data is None:

@@ -1,8 +1,10 @@
 """``load_corpus``: read a folder (or files) of documents into a :class:`Corpus`.
 
 The per-file work (:func:`parse_file`) is pure and independent, so large corpora can be
-parsed in parallel processes; the tables are then assembled in file order, which makes the
-result independent of the machine and of the number of workers.
+read and parsed in parallel processes; the tables are then assembled in file order, which
+makes the result independent of the machine and of the number of workers. Files stream
+through: a file's text is dropped once its documents are taken, and rows become table pieces
+every :data:`BATCH_CHARS` characters, so loading holds little more than the corpus itself.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
+
+import pandas as pd
 
 from .corpus import Corpus, CorpusOptions
 from .errors import DataFileError, InputError
@@ -24,7 +29,8 @@ from .segmenting import ParsedDocument, parse_segment, split_file
 
 CATALOG_NAME = "catalog.csv"
 CATALOG_FIELDS = ("title", "author", "publisher", "url", "published")
-#: Below this many files, parsing stays in this process (a pool costs more than it saves).
+#: Below this many files, reading and parsing stay in this process (a pool costs more than it
+#: saves).
 PARALLEL_MIN_FILES = 64
 
 PathLike = str | Path
@@ -51,7 +57,8 @@ def load_corpus(
         catalog: a CSV keyed by ``source_file`` (optional ``part``) whose non-empty title,
             author, publisher, url and published cells override what the text says. By
             default ``catalog.csv`` in the corpus folder is used when present.
-        workers: processes for parsing (default: all cores for large corpora).
+        workers: processes for parsing and, later, for the extraction tables (default: all
+            cores for large corpora; 1 keeps everything in this process).
         progress: print a progress line per 10 % of files to stderr.
 
     Returns:
@@ -65,23 +72,31 @@ def load_corpus(
     """
     files = discover_files(paths if isinstance(paths, str | Path) else list(paths))
     catalog_rows = _catalog(paths, catalog)
-    raws = [read_document(path, name) for path, name in files]
-    skipped: list[dict] = []
-    for raw in raws:
+    builder = _TableBuilder(catalog_rows, strict=strict)
+    unreadable: list[dict] = []
+    pending: InputError | None = None
+    for raw, docs in _read_and_parse(files, workers=workers, progress=progress):
         if raw.error:
             if strict:
                 raise InputError(f"{raw.path}: {raw.error}")
-            skipped.append({"source_file": raw.name, "reason": raw.error})
-    readable = [raw for raw in raws if raw.text is not None]
-    parsed = _parse_all(readable, workers=workers, progress=progress)
-    corpus = assemble(readable, parsed, skipped, catalog_rows, strict=strict)
+            unreadable.append({"source_file": raw.name, "reason": raw.error})
+        elif docs is not None and pending is None:
+            try:
+                builder.add(raw, docs)
+            except InputError as exc:  # (strict) raised once every file is read: an
+                pending = exc  # unreadable file later on is reported first
+    if pending is not None:
+        raise pending
+    corpus = builder.finish(unreadable)
     options = CorpusOptions(
         gazetteer=Path(gazetteer) if gazetteer else None,
         codebook=Path(codebook) if codebook else None,
         strict=strict,
+        workers=workers,
     )
     if corpus["documents"].empty:
         where = paths if isinstance(paths, str | Path) else ", ".join(map(str, paths))
+        skipped = unreadable + builder.skipped
         reasons = "; ".join(f"{s['source_file']}: {s['reason']}" for s in skipped[:5])
         raise InputError(
             f"no readable document in {where}: put .txt, .md or .html files there"
@@ -96,81 +111,125 @@ def parse_file(text: str) -> list[ParsedDocument]:
     return [doc for doc in map(parse_segment, split_file(text)) if doc.text]
 
 
-def _parse_all(
-    raws: list[RawDocument], *, workers: int | None, progress: bool
-) -> list[list[ParsedDocument]]:
-    texts = [raw.text or "" for raw in raws]
+def _read_and_parse_file(path: Path, name: str) -> tuple[RawDocument, list[ParsedDocument] | None]:
+    """One file read and parsed: its record without the text (which the documents now hold),
+    and its documents (None when there was no text to parse)."""
+    raw = read_document(path, name)
+    if raw.text is None:
+        return raw, None
+    return replace(raw, text=None), parse_file(raw.text)
+
+
+def _read_and_parse(
+    files: list[tuple[Path, str]], *, workers: int | None, progress: bool
+) -> Iterator[tuple[RawDocument, list[ParsedDocument] | None]]:
+    """Every file read and parsed, in file order, one at a time: a file's text is dropped
+    once its documents are taken, so the whole corpus is never held twice."""
     workers = workers or (os.cpu_count() or 1)
-    if workers > 1 and len(texts) >= PARALLEL_MIN_FILES:
+    if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, len(texts) // (workers * 8))
-            results = list(pool.map(parse_file, texts, chunksize=chunk))
-    else:
-        results = []
-        step = max(1, len(texts) // 10)
-        for index, text in enumerate(texts, 1):
-            results.append(parse_file(text))
-            if progress and (index % step == 0 or index == len(texts)):
-                print(f"parsed {index}/{len(texts)} files", file=sys.stderr)
-    return results
+            chunk = max(1, len(files) // (workers * 8))
+            paths, names = zip(*files, strict=True)
+            yield from pool.map(_read_and_parse_file, paths, names, chunksize=chunk)
+        return
+    step = max(1, len(files) // 10)
+    for index, (path, name) in enumerate(files, 1):
+        yield _read_and_parse_file(path, name)
+        if progress and (index % step == 0 or index == len(files)):
+            print(f"parsed {index}/{len(files)} files", file=sys.stderr)
 
 
-def assemble(
-    raws: list[RawDocument],
-    parsed: list[list[ParsedDocument]],
-    skipped: list[dict],
-    catalog: dict[tuple[str, int | None], dict[str, str]],
-    *,
-    strict: bool = False,
-) -> dict:
-    """Build the tables from parsed files (in file order)."""
-    documents, paragraphs, sentences, headlines = [], [], [], []
-    texts: dict[str, str] = {}
-    raw_texts: dict[str, str] = {}
-    seen: dict[str, str] = {}
-    owners: dict[str, str] = {}  # doc_id -> source file
-    for raw, docs in zip(raws, parsed, strict=True):
+#: Rows gathered before they become a piece of the paragraphs and sentences tables (in
+#: characters of document text): a bound on the memory that plain rows take while loading.
+BATCH_CHARS = 1_000_000
+
+
+class _TableBuilder:
+    """The corpus tables, built document by document in file order."""
+
+    def __init__(
+        self, catalog: dict[tuple[str, int | None], dict[str, str]], *, strict: bool
+    ) -> None:
+        self.catalog, self.strict = catalog, strict
+        self.documents: list[dict] = []
+        self.headlines: list[dict] = []
+        self.rows: dict[str, list[dict]] = {"paragraphs": [], "sentences": []}
+        self.pieces: dict[str, list[pd.DataFrame]] = {"paragraphs": [], "sentences": []}
+        self.batch = 0
+        self.skipped: list[dict] = []
+        self.texts: dict[str, str] = {}
+        self.raw_texts: dict[str, str] = {}
+        self.seen: dict[str, str] = {}
+        self.owners: dict[str, str] = {}  # doc_id -> source file
+
+    def add(self, raw: RawDocument, docs: list[ParsedDocument]) -> None:
+        """Add one file's documents (or say why it gives none)."""
         if not docs:
             reason = "no document text after removing boilerplate"
-            if strict:
+            if self.strict:
                 raise InputError(f"{raw.path}: {reason}")
-            skipped.append({"source_file": raw.name, "reason": reason})
-            continue
+            self.skipped.append({"source_file": raw.name, "reason": reason})
+            return
         stem = re.sub(r"\.[^./]+$", "", raw.name)
         for part, doc in enumerate(docs, 1):
             doc_id = f"{stem}-{part}"
-            if doc_id in owners:
-                skipped.append(
+            if doc_id in self.owners:
+                self.skipped.append(
                     {
                         "source_file": raw.name,
                         "reason": (
-                            f"its document id {doc_id!r} is taken by {owners[doc_id]} "
+                            f"its document id {doc_id!r} is taken by {self.owners[doc_id]} "
                             "(same name without the suffix): rename one of the two files"
                         ),
                     }
                 )
                 continue
             digest = hashlib.sha256(" ".join(doc.raw.split()).encode("utf-8")).hexdigest()
-            if digest in seen:
-                skipped.append(
-                    {"source_file": raw.name, "reason": f"duplicate of {seen[digest]} (same text)"}
+            if digest in self.seen:
+                self.skipped.append(
+                    {
+                        "source_file": raw.name,
+                        "reason": f"duplicate of {self.seen[digest]} (same text)",
+                    }
                 )
                 continue
-            seen[digest], owners[doc_id] = doc_id, raw.name
-            texts[doc_id], raw_texts[doc_id] = doc.text, doc.raw
-            documents.append(_document_row(raw, doc, doc_id, part, digest, catalog))
-            paragraphs += [{"doc_id": doc_id, **row} for row in doc.paragraphs]
-            sentences += [{"doc_id": doc_id, **row} for row in doc.sentences]
-            headlines += [{"doc_id": doc_id, **row} for row in doc.headlines]
-    return {
-        "documents": conform(documents, "documents"),
-        "paragraphs": conform(paragraphs, "paragraphs"),
-        "sentences": conform(sentences, "sentences"),
-        "headlines": conform(headlines, "headlines"),
-        "skipped": conform(skipped, "skipped"),
-        "texts": texts,
-        "raw_texts": raw_texts,
-    }
+            self.seen[digest], self.owners[doc_id] = doc_id, raw.name
+            self.texts[doc_id], self.raw_texts[doc_id] = doc.text, doc.raw
+            self.documents.append(_document_row(raw, doc, doc_id, part, digest, self.catalog))
+            self.rows["paragraphs"] += [{"doc_id": doc_id, **row} for row in doc.paragraphs]
+            self.rows["sentences"] += [{"doc_id": doc_id, **row} for row in doc.sentences]
+            self.headlines += [{"doc_id": doc_id, **row} for row in doc.headlines]
+            self.batch += len(doc.text)
+            if self.batch >= BATCH_CHARS:
+                self._flush()
+
+    def _flush(self) -> None:
+        for table, rows in self.rows.items():
+            if rows:
+                self.pieces[table].append(conform(rows, table))
+                rows.clear()
+        self.batch = 0
+
+    def finish(self, unreadable: list[dict]) -> dict:
+        """The tables, ``unreadable`` files listed first among the skipped ones."""
+        self._flush()
+        tables = {}
+        for table, pieces in self.pieces.items():
+            if not pieces:
+                tables[table] = conform([], table)
+            elif len(pieces) == 1:
+                tables[table] = pieces[0]
+            else:
+                tables[table] = pd.concat(pieces, ignore_index=True)
+        return {
+            "documents": conform(self.documents, "documents"),
+            "paragraphs": tables["paragraphs"],
+            "sentences": tables["sentences"],
+            "headlines": conform(self.headlines, "headlines"),
+            "skipped": conform(unreadable + self.skipped, "skipped"),
+            "texts": self.texts,
+            "raw_texts": self.raw_texts,
+        }
 
 
 def _document_row(

@@ -38,6 +38,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cyrtranslit
 import pandas as pd
@@ -45,9 +46,12 @@ import pandas as pd
 from . import schema
 from .dates import RE_CITATION
 from .errors import SchemaError
-from .gazetteer import AliasTarget, Gazetteer, fold_text, is_cyrillic, lower_text
+from .gazetteer import AliasTarget, Gazetteer, Settings, fold_text, is_cyrillic, lower_text
+from .prefilter import fold_case
 
 SENTENCE_COLUMNS = ("doc_id", "sent_id", "text", "start")
+MENTION_COLUMNS = ("doc_id", "sent_id", "start", "end", "surface", "entity_id", "entity_type",
+                   "name", "method")  # fmt: skip
 MAX_NAME_TOKENS = 4
 MAX_BYLINE_WORDS = 12
 CAPS_MIN_LETTERS = 6
@@ -85,8 +89,8 @@ def is_all_caps(text: str) -> bool:
     >>> is_all_caps("JAPAN AND MONGOLIA FORGE HISTORIC DEFENSE PACT"), is_all_caps("The US")
     (True, False)
     """
-    upper = sum(ch.isupper() for ch in text)
-    lower = sum(ch.islower() for ch in text)
+    upper = sum(map(str.isupper, text))
+    lower = sum(map(str.islower, text))
     return upper >= CAPS_MIN_LETTERS and lower <= CAPS_MAX_LOWER_SHARE * (upper + lower)
 
 
@@ -353,16 +357,21 @@ def _owners(length: int, mentions: Iterable[Mention]) -> list[str | None]:
 
 def _stopwords(gaz: Gazetteer) -> frozenset[str]:
     """Capitalised words that are never part of a name: stop words and the words of titles."""
-    title_words = {w for title in gaz.settings.titles for w in title.split()}
-    return gaz.settings.name_stopwords | title_words | frozenset(gaz.settings.titles)
+    return _settings_stopwords(gaz.settings)
+
+
+@lru_cache(maxsize=8)
+def _settings_stopwords(settings: Settings) -> frozenset[str]:
+    title_words = {w for title in settings.titles for w in title.split()}
+    return settings.name_stopwords | title_words | frozenset(settings.titles)
 
 
 def _title_mentions(
     text: str, folded: str, gaz: Gazetteer, owner: list[str | None]
 ) -> list[Mention]:
     pattern = gaz.matcher.title_pattern
-    if pattern is None:
-        return []
+    if pattern is None or not gaz.matcher.title_gate.active(fold_case(folded)):
+        return []  # no title word in the sentence
     stopwords = _stopwords(gaz)
     mentions: list[Mention] = []
     for match in pattern.finditer(folded):
@@ -510,31 +519,32 @@ def extract_mentions(sentences: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFr
     missing = [c for c in SENTENCE_COLUMNS if c not in sentences.columns]
     if missing:
         raise SchemaError(f"extract_mentions needs sentence column(s) {missing}")
-    records: list[dict[str, object]] = []
+    table = schema.RowBatches("mentions", MENTION_COLUMNS)
     frame = sentences.sort_values(["doc_id", "start"], kind="stable")
-    for doc_id, group in frame.groupby("doc_id", sort=True):
-        texts = ["" if pd.isna(t) else str(t) for t in group["text"]]
-        sent_ids = [int(s) for s in group["sent_id"]]
-        offsets = [int(s) for s in group["start"]]
+    doc_ids, all_texts = schema.values(frame, "doc_id"), schema.values(frame, "text")
+    all_sent_ids, all_offsets = schema.values(frame, "sent_id"), schema.values(frame, "start")
+    begin = 0
+    while begin < len(doc_ids):  # each document's rows (sorted by doc_id: they are together)
+        doc_id, end = doc_ids[begin], begin + 1
+        while end < len(doc_ids) and doc_ids[end] == doc_id:
+            end += 1
+        if pd.isna(doc_id):  # as groupby: rows without a document belong to none
+            begin = end
+            continue
+        texts = ["" if pd.isna(t) else str(t) for t in all_texts[begin:end]]
+        sent_ids = [int(s) for s in all_sent_ids[begin:end]]
+        offsets = [int(s) for s in all_offsets[begin:end]]
+        begin = end
         found = [find_mentions(text, gazetteer) for text in texts]
         for index, mention in list(_recurring_names(texts, found)):
             found[index].append(mention)
-        for text_mentions, sent_id, offset in zip(found, sent_ids, offsets, strict=True):
-            for m in text_mentions:
-                records.append(
-                    {
-                        "doc_id": doc_id,
-                        "sent_id": sent_id,
-                        "start": offset + m.start,
-                        "end": offset + m.end,
-                        "surface": m.surface,
-                        "entity_id": m.entity_id,
-                        "entity_type": m.entity_type,
-                        "name": m.name,
-                        "method": m.method,
-                    }
-                )
-    if not records:
-        return schema.empty("mentions")
-    records.sort(key=lambda r: (r["doc_id"], r["start"], r["end"], r["entity_id"]))
-    return schema.conform(records, "mentions")
+        rows = [
+            (doc_id, sent_id, offset + m.start, offset + m.end, m.surface, m.entity_id,
+             m.entity_type, m.name, m.method)
+            for text_mentions, sent_id, offset in zip(found, sent_ids, offsets, strict=True)
+            for m in text_mentions
+        ]  # fmt: skip
+        # documents come in doc_id order, so sorting each one's rows sorts the table
+        rows.sort(key=lambda r: (r[2], r[3], r[5]))  # start, end, entity_id
+        table.extend(rows)
+    return table.frame()

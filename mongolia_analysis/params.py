@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 RE_INT = re.compile(r"^[+-]?\d+$")
 RE_FORMAT_SEP = re.compile(r"[,\s]+")
+RE_SWEEP_SEP = re.compile(r"\s*,\s*")
 
 
 def _help(text: str, type_name: str) -> dict[str, str]:
@@ -251,6 +253,11 @@ def _as_year(name: str, value: Any) -> int | None:
 def _as_path(name: str, value: Any) -> Path | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, str | Path) and "\x00" in str(value):
+        raise ParameterError(
+            f"parameter {name!r}: {str(value)!r} contains a NUL character; give a file or "
+            "folder path"
+        )
     if isinstance(value, str | Path):
         return Path(value.strip() if isinstance(value, str) else value).expanduser()
     raise ParameterError(
@@ -303,6 +310,58 @@ COERCERS = {
 PATH_FIELDS = ("corpus", "codebook", "gazetteer")
 FIELDS = dataclasses.fields(BriefParams)
 NAMES = tuple(COERCERS)
+
+
+#: Parameters that take one value, so that several comma-separated values mean a sweep
+#: (``title`` is free text and ``formats`` a list: neither is ever split).
+SWEEPABLE = ("corpus", "subject", "focus", "start_year", "end_year", "codebook", "gazetteer")
+
+
+def sweep_values(name: str, value: Any) -> list[Any]:
+    """The values a sweep takes for one parameter: ``"PRK,KOR"`` or ``["PRK", "KOR"]`` → two.
+
+    A single value (or a parameter that is not in :data:`SWEEPABLE`) gives a list of one. A
+    path that exists as given is never split, even if its name holds a comma. Repeated values
+    count once.
+
+    Raises:
+        ParameterError: an empty list or an empty item in a comma-separated list.
+
+    Example:
+        >>> sweep_values("focus", "PRK, KOR,PRK")
+        ['PRK', 'KOR']
+        >>> sweep_values("title", "Peace, talks")
+        ['Peace, talks']
+    """
+    key = _check_name(name)
+    if key not in SWEEPABLE:
+        return [value]
+    if isinstance(value, list | tuple):
+        items = list(value)
+    elif isinstance(value, str) and "," in value:
+        if key in PATH_FIELDS and Path(value.strip()).expanduser().exists():
+            return [value]
+        items = RE_SWEEP_SEP.split(value.strip())
+    else:
+        return [value]
+    if not items or any(isinstance(v, str) and not v.strip() for v in items):
+        raise ParameterError(
+            f"parameter {key!r}: {value!r} lists an empty value; give one value, or several "
+            "separated by commas for a sweep (for example 'PRK,KOR,JPN')"
+        )
+    return list(dict.fromkeys(items))
+
+
+def expand_sweep(values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Parameter mappings, one per combination of the values :func:`sweep_values` lists.
+
+    Example:
+        >>> expand_sweep({"focus": "PRK,KOR", "start_year": "2010", "title": "A, B"})
+        [{'focus': 'PRK', 'start_year': '2010', 'title': 'A, B'}, {'focus': 'KOR', 'start_year': '2010', 'title': 'A, B'}]
+    """  # noqa: E501
+    names = list(values)
+    choices = [sweep_values(str(name), values[name]) for name in names]
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*choices)]
 
 
 # -- checks -------------------------------------------------------------------------------

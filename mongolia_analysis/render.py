@@ -4,8 +4,9 @@
 section cells, without code, prompts, papermill banners, warnings or stderr streams, and with
 only inert output types (HTML, images, text). :func:`notebook_to_html` renders it with the
 package's nbconvert template (``templates/brief``: no scripts, system fonts, inlined CSS,
-figures as ``data:`` URIs) and adds a table of contents built from the sections' ``<h2>``
-ids. The page never asks any network host for anything. :func:`html_to_pdf` prints that page
+figures as ``data:`` URIs, a Content-Security-Policy that forbids scripts and fetches) and
+adds a table of contents built from the sections' ``<h2>`` ids. The page never asks any
+network host for anything. :func:`html_to_pdf` prints that page
 with WeasyPrint through a URL fetcher that refuses everything but ``data:`` URIs.
 """
 
@@ -31,6 +32,12 @@ READER_MIMETYPES = ("text/html", "image/png", "image/jpeg", "image/svg+xml", "te
 #: Cell tags whose cells are build machinery, not content.
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "papermill-error-cell-tag", "remove"})
 SECTION_CLASS = "brief-section"
+#: The page's Content-Security-Policy: no script, no frame, no fetch; only inline styles and
+#: ``data:`` images (the figures). Browsers enforce it even where escaping had a hole.
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +192,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, colophon: str = "
             "generator": f"mongolia_analysis {__version__}",
             "colophon": colophon,
             "language": "en",
+            "csp": CSP,
         }
     }
     body, _ = exporter.from_notebook_node(reader_view(nb), resources=resources)

@@ -8,7 +8,7 @@ be missing, so the tables behave the same under pandas 2 and pandas 3.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -190,3 +190,75 @@ def conform(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, table: str) -> pd.
         dupes = frame.loc[frame.duplicated(list(key), keep=False), list(key)].head(3)
         raise SchemaError(f"table {table!r} has duplicate keys {key}: {dupes.to_dict('records')}")
     return frame.reset_index(drop=True)
+
+
+def values(frame: pd.DataFrame, column: str, *, shared: bool = False) -> list[Any]:
+    """The values of ``column`` as a list, a missing value as None (as ``to_dict`` gives
+    them); all None when the frame has no such column. ``shared``: equal strings of a text
+    column are one object (a column of few distinct values, such as ``doc_id``, then costs a
+    pointer a row rather than a string).
+
+    >>> values(conform([{"source_file": "a.txt", "reason": None}], "skipped"), "reason")
+    [None]
+    """
+    if column not in frame.columns:
+        return [None] * len(frame)
+    series = frame[column]
+    if shared and isinstance(series.dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(series)
+        distinct = list(uniques)
+        return [None if code < 0 else distinct[code] for code in codes.tolist()]
+    out = series.tolist()
+    if any(value is pd.NA for value in out):
+        out = [None if value is pd.NA else value for value in out]
+    return out
+
+
+def records(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The rows of ``frame`` (or of its ``columns``) as dicts, as ``to_dict("records")`` gives
+    them (a missing value is None), built a column at a time, which is several times faster.
+
+    >>> records(conform([{"source_file": "a.txt", "reason": None}], "skipped"))
+    [{'source_file': 'a.txt', 'reason': None}]
+    """
+    names = list(frame.columns if columns is None else columns)
+    data = [values(frame, name) for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*data, strict=True)]
+
+
+class RowBatches:
+    """Rows of ``table`` (tuples in ``columns`` order) that become a conformed piece every
+    ``size`` rows; :meth:`frame` joins the pieces. A large table then never exists as
+    Python objects all at once, only as compact columns and one batch of rows.
+
+    >>> batches = RowBatches("skipped", ("source_file", "reason"), size=1)
+    >>> batches.extend([("a.txt", "empty"), ("b.txt", None)])
+    >>> batches.frame()["source_file"].tolist()
+    ['a.txt', 'b.txt']
+    """
+
+    def __init__(self, table: str, columns: Sequence[str], *, size: int = 20_000) -> None:
+        self.table, self.columns, self.size = table, list(columns), size
+        self.rows: list[tuple[Any, ...]] = []
+        self.pieces: list[pd.DataFrame] = []
+
+    def extend(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Add rows; a full batch becomes a piece."""
+        self.rows.extend(rows)
+        if len(self.rows) >= self.size:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.rows:
+            frame = pd.DataFrame.from_records(self.rows, columns=self.columns)
+            self.pieces.append(conform(frame, self.table))
+            self.rows = []
+
+    def frame(self) -> pd.DataFrame:
+        """The table: every row added, in order (an empty table if none)."""
+        self._flush()
+        if not self.pieces:
+            return empty(self.table)
+        if len(self.pieces) == 1:
+            return self.pieces[0]
+        return pd.concat(self.pieces, ignore_index=True)

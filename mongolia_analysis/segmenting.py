@@ -20,11 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import islice, pairwise
 
-import yaml
-
+from . import yamldata
 from .headlines import TickerItem, parse_ticker, transliterate
 from .metadata import (
     byline_name,
@@ -35,6 +34,7 @@ from .metadata import (
     split_site,
 )
 from .paths import data_file
+from .prefilter import PatternGate, build_gate, fold_case
 from .sentences import split_sentences
 from .text import RE_WORD, Span, clean_line, count_words, detect_language
 
@@ -71,7 +71,7 @@ class Rules:
 @cache
 def load_rules() -> Rules:
     """Compile the shipped segmentation rules once."""
-    data = yaml.safe_load(data_file("segmenting.yaml").read_text(encoding="utf-8"))
+    data = yamldata.safe_load(data_file("segmenting.yaml").read_text(encoding="utf-8"))
 
     def compile_all(key: str) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(p, re.IGNORECASE) for p in data[key])
@@ -235,6 +235,36 @@ def _count_words_upto(text: str, limit: int) -> int:
     return sum(1 for _ in islice(RE_WORD.finditer(text), limit))
 
 
+#: The line-rule groups of :class:`Rules` that :func:`classify` searches, in gate order.
+RULE_GROUPS = ("footer", "drop", "tail_drop", "meta", "reference_headings")
+
+
+@lru_cache(maxsize=8)
+def _numbered_groups(rules: Rules) -> dict[str, tuple[tuple[int, re.Pattern[str]], ...]]:
+    """Each rule group's patterns with their index in :func:`_rules_gate`."""
+    out: dict[str, tuple[tuple[int, re.Pattern[str]], ...]] = {}
+    index = 0
+    for group in RULE_GROUPS:
+        patterns = getattr(rules, group)
+        out[group] = tuple(enumerate(patterns, index))
+        index += len(patterns)
+    return out
+
+
+def _matches(
+    numbered: tuple[tuple[int, re.Pattern[str]], ...], window: str, active: set[int]
+) -> bool:
+    """Whether a pattern of a rule group (``numbered``, from :func:`_numbered_groups`)
+    matches ``window``; ``active``: the gate's indices of the patterns that can."""
+    return any(pattern.search(window) for index, pattern in numbered if index in active)
+
+
+@lru_cache(maxsize=8)
+def _rules_gate(rules: Rules) -> PatternGate:
+    """Which line rules can match a paragraph (one Aho-Corasick pass; see .prefilter)."""
+    return build_gate([p for group in RULE_GROUPS for p in getattr(rules, group)])
+
+
 def classify(paragraphs: list[str], rules: Rules | None = None) -> tuple[list[Block], list[str]]:
     """Give each paragraph a role; return the kept blocks and the dropped lines."""
     rules = rules or load_rules()
@@ -243,24 +273,31 @@ def classify(paragraphs: list[str], rules: Rules | None = None) -> tuple[list[Bl
     heading: str | None = None
     in_references = False
     seen_body = False
+    gate, groups = _rules_gate(rules), _numbered_groups(rules)
     for para in paragraphs:
         window = para[:RULE_WINDOW]
-        if any(p.search(window) for p in rules.footer):
+        # only the patterns whose words occur in the window can match (see .prefilter)
+        active = gate.active(fold_case(window))
+
+        def found(group: str) -> bool:
+            return _matches(groups[group], window, active)  # noqa: B023 (used at once)
+
+        if found("footer"):
             dropped.append(para)
             break
-        if any(p.search(window) for p in rules.drop):
+        if found("drop"):
             dropped.append(para)
             continue
         tail = in_references or (seen_body and _after_body(blocks))
-        if tail and any(p.search(window) for p in rules.tail_drop):
+        if tail and found("tail_drop"):
             dropped.append(para)
             continue
-        if any(p.search(window) for p in rules.meta) or (
+        if found("meta") or (
             _is_dateline(para) and not in_references  # a dated note stays a reference
         ):
             blocks.append(Block(para, "meta", heading))
             continue
-        if any(p.search(window) for p in rules.reference_headings):
+        if found("reference_headings"):
             in_references = True
             heading = para
             blocks.append(Block(para, "heading", heading))

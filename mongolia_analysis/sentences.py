@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import yaml
-
+from . import yamldata
 from .paths import data_file
 from .text import Span
 
@@ -35,7 +34,7 @@ RE_INITIAL = re.compile(r"^[(\"“]?[A-ZА-ЯЁӨҮ]$")
 
 @cache
 def _abbreviations() -> frozenset[str]:
-    data = yaml.safe_load(data_file("abbreviations.yaml").read_text(encoding="utf-8"))
+    data = yamldata.safe_load(data_file("abbreviations.yaml").read_text(encoding="utf-8"))
     return frozenset(str(item) for values in data.values() for item in values)
 
 

@@ -106,7 +106,26 @@ def test_safe_run_names_pass(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["../../etc", "/", "", ".", "..", "a/b", "a\\b", ".x", "x.failed", "a..b", "é", "a b"]
+    "name",
+    [
+        "../../etc",
+        "/",
+        "",
+        ".",
+        "..",
+        "a/b",
+        "a\\b",
+        ".x",
+        "x.failed",
+        "a..b",
+        "é",
+        "a b",
+        "/tmp/x",
+        "a\x00b",
+        "brief\n",  # a trailing newline must not slip past the pattern's end
+        "x" * 101,
+        "run\t",
+    ],
 )
 def test_unsafe_run_names_are_refused(name, tmp_path):
     with pytest.raises(ParameterError, match="not a safe folder name"):
@@ -143,13 +162,14 @@ def test_build_writes_the_report_folder(tmp_path):
     html = (run / "brief.html").read_text()
     assert "<title>Tiny &lt;brief&gt;</title>" in html
     assert "noise from the fixture" not in html  # stderr and warnings are not for readers
-    steps = {re.sub(r"^\[\d/3\] ", "", line) for line in lines[:3]}  # parallel: any order
+    assert lines[0] == "[1/4] loading the corpus …"  # once, before the notebooks
+    steps = {re.sub(r"^\[\d/4\] ", "", line) for line in lines[1:4]}  # parallel: any order
     assert steps == {
         "executing ok.ipynb …",
         "writing tables/ (Parquet, CSV) …",
         "rendering brief.html …",
     }
-    assert [line[:5] for line in lines[:3]] == ["[1/3]", "[2/3]", "[3/3]"]
+    assert [line[:5] for line in lines[:4]] == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
     assert lines[-1].startswith(f"wrote {run} in ") and "brief.html" in lines[-1]
 
 
@@ -171,7 +191,7 @@ def test_manifest_records_parameters_inputs_versions_and_timings(tmp_path):
         "matplotlib",
     ):
         assert manifest["versions"][package]
-    assert set(manifest["timings"]) >= {"ok.ipynb", "tables", "brief.html", "total"}
+    assert set(manifest["timings"]) >= {"ok.ipynb", "corpus", "tables", "brief.html", "total"}
     assert manifest["reused"] == []
     assert sorted(manifest["files"]) == sorted(snapshot(result.directory))
     assert manifest["kernel"]["python"] == sys.executable
@@ -389,7 +409,7 @@ def test_default_build_writes_everything(default_build):
 @pytest.mark.slow
 def test_default_build_reports_progress(default_build):
     err = default_build["stderr"]
-    n_steps = 1 + len(NOTEBOOKS) + 2
+    n_steps = 2 + len(NOTEBOOKS) + 2  # corpus, tables, notebooks, HTML, PDF
     for notebook in NOTEBOOKS:
         assert re.search(rf"^\[\d+/{n_steps}\] executing {re.escape(notebook)} …$", err, re.M)
     assert f"[{n_steps}/{n_steps}]" in err and "rendering brief.pdf" in err
@@ -532,3 +552,75 @@ def test_rerun_with_another_focus_changes_the_brief(default_build):
     assert (default_build["run"] / "brief.html").read_text(encoding="utf-8") == default_build[
         "html"
     ]
+
+
+# -- the reports folder and unexpected errors ---------------------------------------------
+def test_reports_folder_that_is_a_file_is_refused(tmp_path):
+    file = tmp_path / "reports"
+    file.write_text("not a folder")
+    with pytest.raises(ParameterError, match="is a file, not a folder"):
+        fixture_build(file)
+    assert file.read_text() == "not a folder"
+
+
+def test_reports_folder_inside_the_corpus_is_refused(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(TINY_CORPUS, corpus)
+    with pytest.raises(ParameterError, match="inside the corpus folder"):
+        build_brief(
+            reports_dir=corpus / "reports",
+            notebooks=[FIXTURES / "ok.ipynb"],
+            corpus=str(corpus),
+            progress=None,
+        )
+    assert sorted(p.name for p in corpus.iterdir()) == ["ulaanbaatar_talks.txt"]
+
+
+def test_reports_folder_with_a_nul_is_refused(tmp_path):
+    with pytest.raises(ParameterError, match="contains a NUL character"):
+        fixture_build(f"{tmp_path}/r\x00x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_reports_folder_is_made_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = fixture_build(Path("rel") / "reports")
+    assert result.directory == tmp_path / "rel" / "reports" / "fixture"
+
+
+def test_unexpected_error_is_one_line_naming_the_step(tmp_path, monkeypatch, capsys):
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire\nsecond line")
+
+    monkeypatch.setattr(build_module, "write_tables", boom)
+    monkeypatch.setattr(build_module, "NOTEBOOKS", ("ok.ipynb",))
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", FIXTURES)
+    argv = ["build", "-p", "corpus", str(TINY_CORPUS), "-p", "formats", "html"]
+    argv += ["--reports", str(tmp_path), "--name", "x"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == (
+        "mongolia-brief: build failed: writing the corpus tables failed: RuntimeError: disk on "
+        f"fire second line; partial output kept in {tmp_path / 'x.failed'}"
+    )
+    assert not any("Traceback" in line for line in err)
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_bug_outside_any_step_points_to_debug(tmp_path, monkeypatch, capsys, where):
+    def boom(*args, **kwargs):
+        raise KeyError("versions")
+
+    monkeypatch.setattr(build_module, "package_versions", boom)
+    argv = ["build", "-p", "corpus", str(TINY_CORPUS), "--reports", str(tmp_path)]
+    argv = ["--debug", *argv] if where == "before" else [*argv, "--debug"]
+    assert main(argv[:-1] if where == "after" else argv[1:]) == 1  # without --debug
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("mongolia-brief: unexpected error while preparing the build: KeyError")
+    assert err.rstrip().endswith("run with --debug for the traceback")
+    assert main(argv) == 1  # with --debug, before or after the subcommand
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err and "package_versions" in err
+    assert err.strip().splitlines()[-1].startswith("mongolia-brief: unexpected error while")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # lock released, nothing left

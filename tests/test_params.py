@@ -148,6 +148,8 @@ def test_corpus_path_is_made_absolute(monkeypatch):
         ({"start_year": 2010.0}, "parameter 'start_year': 2010.0 is not a year"),
         ({"corpus": 3}, "parameter 'corpus': 3 is of type int"),
         ({"formats": 1}, "parameter 'formats': 1 is not a list of formats"),
+        ({"corpus": "seeds\x00/etc"}, "parameter 'corpus': 'seeds.*' contains a NUL"),
+        ({"gazetteer": "g\x00.yaml"}, "parameter 'gazetteer': 'g.*' contains a NUL"),
     ],
 )
 def test_from_mapping_refuses_wrong_types(values, expected):
@@ -231,3 +233,57 @@ def test_help_everywhere(argv, capsys):
 def test_no_subcommand_prints_help(capsys):
     assert main([]) == 2
     assert "build" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "focus: !!python/object/apply:os.system [echo pwned]\n",
+        "!!python/object:collections.OrderedDict {}\n",
+        "title: !!python/name:os.system ''\n",
+    ],
+)
+def test_yaml_tags_that_build_objects_are_refused(content, tmp_path, capsys):
+    file = tmp_path / "params.yaml"
+    file.write_text(content)
+    assert main(["build", "-f", str(file), "--reports", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"parameters file {str(file)!r}, line 1:" in err
+    assert "python/" in err and "remove the '!!' tag" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_relative_paths_in_a_parameters_file_are_relative_to_the_file(tmp_path, monkeypatch):
+    from mongolia_analysis.cli import read_parameters_file
+
+    folder = tmp_path / "project"
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs" / "a.txt").write_text("Mongolia hosted talks in 2014.\n")
+    file = folder / "params.yaml"
+    file.write_text("corpus: docs\ngazetteer: /abs/g.yaml\nfocus: KOR,JPN\ncodebook: ''\n")
+    monkeypatch.chdir(tmp_path)
+    values = read_parameters_file(file)
+    assert values == {
+        "corpus": str(folder / "docs"),
+        "gazetteer": "/abs/g.yaml",
+        "focus": "KOR,JPN",
+        "codebook": "",
+    }
+    assert BriefParams.from_mapping({"corpus": values["corpus"]}).corpus == folder / "docs"
+
+
+def test_command_line_paths_are_relative_to_the_working_directory(tmp_path, monkeypatch):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("Mongolia hosted talks in 2014.\n")
+    monkeypatch.chdir(tmp_path)
+    assert BriefParams.from_mapping({"corpus": "docs"}).corpus == tmp_path / "docs"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert BriefParams.from_mapping({"corpus": "~/docs"}).corpus == tmp_path / "docs"
+
+
+def test_parameters_file_that_is_not_utf8_is_refused(tmp_path, capsys):
+    file = tmp_path / "params.yaml"
+    file.write_bytes(b"focus: \xff\xfe\n")
+    assert main(["build", "-f", str(file), "--reports", str(tmp_path / "r")]) == 2
+    assert "is not UTF-8 text" in capsys.readouterr().err

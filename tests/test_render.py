@@ -238,3 +238,12 @@ def test_wide_table_wraps_inside_the_printed_page():
     assert right <= page.width - page._page_box.margin_right + 0.5  # within the right margin
     texts = "".join(b.text for b in _text_boxes(page._page_box))
     assert "column_name_13" in texts.replace("-", "")  # the last column is there, wrapped
+
+
+def test_page_forbids_scripts_and_fetches_by_policy(page):
+    from mongolia_analysis.render import CSP
+
+    policy = re.search(r'<meta[^>]*http-equiv="Content-Security-Policy"[^>]*>', page)
+    assert policy and f'content="{CSP}"' in policy.group(0).replace("&#x27;", "'")
+    assert "default-src 'none'" in CSP and "script-src" not in CSP  # no exception for scripts
+    assert page.index("Content-Security-Policy") < page.index("<title>")

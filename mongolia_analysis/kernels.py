@@ -1,0 +1,433 @@
+"""The Jupyter kernels of a build: where they run, what they share, how they are stopped.
+
+The notebooks of a build run on ipykernel kernels started through the kernel manager class
+that :func:`kernel_manager_class` makes for that build:
+
+* a kernel runs this very interpreter (the virtual environment's ``python``), with its
+  connection file, IPython directory and working directory inside the build's hidden work
+  folder (``reports/.<run>.tmp-…/.work/``), so a build writes nothing outside the reports
+  folder, and no IPython profile of the user's changes what a notebook computes;
+* it is registered in a :class:`KernelGroup`, which stops every kernel of the build at once
+  (SIGTERM to the kernel's process group, then SIGKILL) when the build ends, fails or is
+  interrupted, and refuses to start new ones from then on, so no kernel outlives its build;
+* each worker thread of a build keeps one :class:`WarmKernel` and runs its notebooks on it in
+  turn, resetting the namespace and working directory between notebooks: starting a kernel
+  and importing pandas, matplotlib and the library costs more than most notebooks compute;
+* when the build has loaded the corpus already (:func:`share_corpus`), the kernel starts with
+  :func:`use_shared_corpus`: ``load_corpus(...)`` called with the build's own corpus, gazetteer
+  and codebook then returns a copy of that corpus (unpickled, its tables computed) instead of
+  parsing the same files again. The notebooks stay unchanged; any other call is passed on to
+  the real :func:`~mongolia_analysis.load_corpus`.
+
+``tests/test_sweep.py`` checks that a warm kernel on the shared corpus gives the same outputs
+as a fresh kernel per notebook that loads the corpus itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import functools
+import json
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+import types
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
+    from .params import BriefParams
+
+KERNEL_NAME = "python3"
+#: Seconds a kernel gets to exit after SIGTERM before it is killed.
+STOP_GRACE = 3.0
+SHARED_CORPUS_FILE = "corpus.pickle"
+
+
+# -- the shared corpus --------------------------------------------------------------------
+def corpus_key(
+    corpus: str | Path, gazetteer: str | Path | None, codebook: str | Path | None
+) -> tuple[str, str, str]:
+    """What identifies a loaded corpus: its resolved input paths ('' for the package's own).
+
+    Example:
+        >>> corpus_key("/data/x", None, None)
+        ('/data/x', '', '')
+    """
+
+    def resolved(path: str | Path | None) -> str:
+        return str(Path(path).expanduser().resolve()) if path not in (None, "") else ""
+
+    return resolved(corpus), resolved(gazetteer), resolved(codebook)
+
+
+@dataclass(frozen=True, slots=True)
+class SharedCorpus:
+    """A corpus loaded once, its tables computed, pickled for the kernels of one or more builds.
+
+    ``key`` is :func:`corpus_key` of its inputs; ``files`` the sha256 of each corpus file at
+    load time (a build whose inputs no longer match does not use it).
+    """
+
+    path: Path
+    key: tuple[str, str, str]
+    files: dict[str, str]
+
+    def matches(self, params: BriefParams, files: dict[str, str]) -> bool:
+        """True when this corpus was loaded from the inputs ``params`` name, as they are now."""
+        key = corpus_key(params.corpus, params.gazetteer, params.codebook)
+        return key == self.key and files == self.files and self.path.is_file()
+
+    def load(self) -> Corpus:
+        """The corpus (a fresh unpickled copy)."""
+        return _read_shared(self.path)[1]
+
+
+def _mappingproxy(mapping: dict) -> types.MappingProxyType:
+    return types.MappingProxyType(mapping)
+
+
+def _reduce_mappingproxy(proxy: types.MappingProxyType) -> tuple:
+    return _mappingproxy, (dict(proxy),)
+
+
+def load_full_corpus(params: BriefParams) -> Corpus:
+    """``load_corpus`` for ``params`` with every table computed (what the notebooks read)."""
+    from . import load_corpus
+
+    corpus = load_corpus(params.corpus, gazetteer=params.gazetteer, codebook=params.codebook)
+    corpus.tables()
+    return corpus
+
+
+def share_corpus(
+    corpus: Corpus, params: BriefParams, files: dict[str, str], directory: Path
+) -> SharedCorpus | None:
+    """Pickle ``corpus`` into ``directory`` for the kernels; None if it cannot be pickled.
+
+    A corpus that cannot be pickled (a table holding an unpicklable object) is not an error:
+    the notebooks then load the corpus themselves, as they do outside a build.
+    """
+    key = corpus_key(params.corpus, params.gazetteer, params.codebook)
+    path = directory / SHARED_CORPUS_FILE
+    try:
+        with path.open("wb") as handle:
+            pickler = pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dispatch_table = copyreg.dispatch_table.copy()
+            pickler.dispatch_table[types.MappingProxyType] = _reduce_mappingproxy
+            pickler.dump(key)  # read first: a kernel checks it before loading the corpus
+            pickler.clear_memo()  # two pickles, each readable on its own
+            pickler.dump(corpus)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        path.unlink(missing_ok=True)
+        return None
+    return SharedCorpus(path, key, dict(files))
+
+
+def _read_shared(path: str | Path, key: tuple[str, str, str] | None = None) -> tuple[Any, Any]:
+    """The key and (unless it differs from ``key``) the corpus of a shared-corpus file."""
+    with open(path, "rb") as handle:
+        found = tuple(pickle.load(handle))
+        if key is not None and found != key:
+            return found, None
+        return found, pickle.load(handle)
+
+
+def use_shared_corpus(path: str) -> None:
+    """In a build's kernel: let ``load_corpus`` of the build's inputs return the shared corpus.
+
+    Called by the kernel at start-up (``IPKernelApp.exec_lines``); it defines no name in the
+    notebook's namespace. ``mongolia_analysis.load_corpus`` is wrapped: a call with the
+    shared corpus's paths (and no ``strict``/``catalog`` option) returns a fresh unpickled
+    copy of the corpus (so that no notebook sees another's changes to it); every other call
+    goes to the real function.
+    """
+    import mongolia_analysis
+
+    original = mongolia_analysis.load_corpus
+
+    @functools.wraps(original)
+    def load_corpus(paths: Any, **options: Any) -> Any:
+        gazetteer, codebook = options.get("gazetteer"), options.get("codebook")
+        plain = not set(options) - {"gazetteer", "codebook", "workers", "progress"}
+        if plain and isinstance(paths, str | Path):
+            _, corpus = _read_shared(path, corpus_key(paths, gazetteer, codebook))
+            if corpus is not None:
+                return corpus
+        return original(paths, **options)
+
+    mongolia_analysis.load_corpus = load_corpus
+
+
+# -- the kernels of one build -------------------------------------------------------------
+class KernelGroup:
+    """The kernels started for one build; :meth:`stop` ends them all and refuses new ones."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pids: set[int] = set()
+        self.stopping = False
+
+    def check_open(self) -> None:
+        """Raise RuntimeError once the group is stopping (no kernel may start any more)."""
+        if self.stopping:
+            raise RuntimeError("the build is stopping; no new kernel is started")
+
+    def add(self, pid: int) -> None:
+        """Register a started kernel (stopped at once if the group is already stopping)."""
+        with self._lock:
+            self._pids.add(pid)
+            late = self.stopping
+        if late:
+            _terminate([pid], grace=STOP_GRACE)
+
+    @property
+    def pids(self) -> frozenset[int]:
+        """Process ids of the kernels started so far (running or not)."""
+        with self._lock:
+            return frozenset(self._pids)
+
+    def stop(self, *, grace: float = STOP_GRACE) -> None:
+        """Stop every kernel of the group: SIGTERM, then SIGKILL after ``grace`` seconds."""
+        with self._lock:
+            self.stopping = True
+            pids = sorted(self._pids)
+        _terminate(pids, grace=grace)
+
+
+def _signal_kernel(pid: int, signum: int) -> None:
+    """Signal a kernel and its children (a kernel leads its own process group)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if os.getpgid(pid) == pid:
+            os.killpg(pid, signum)
+        else:  # pragma: no cover - jupyter_client starts kernels in a new session
+            os.kill(pid, signum)
+
+
+def _exited(pid: int) -> bool:
+    """True once ``pid`` is gone (our child: reaped here if it is a zombie)."""
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:  # not our child, or reaped already by its Popen
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:  # pragma: no cover
+            return False
+        return _is_zombie(pid)
+    return done == pid
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X")
+
+
+def _terminate(pids: list[int], *, grace: float) -> None:
+    live = [pid for pid in pids if not _exited(pid)]
+    for pid in live:
+        _signal_kernel(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while live and time.monotonic() < deadline:
+        time.sleep(0.05)
+        live = [pid for pid in live if not _exited(pid)]
+    for pid in live:
+        _signal_kernel(pid, signal.SIGKILL)
+    for pid in live:
+        _exited(pid)
+
+
+def kernel_manager_class(
+    workdir: Path | None = None,
+    group: KernelGroup | None = None,
+    shared: SharedCorpus | None = None,
+) -> type:
+    """A kernel manager class for one build (see the module docstring).
+
+    Args:
+        workdir: the build's work folder: connection files and the IPython directory go here
+            (None: Jupyter's defaults, as when a notebook is run by hand).
+        group: where started kernels are registered (and which stops them); None: a new one.
+        shared: the corpus the kernels should use instead of loading it again.
+    """
+    group = group if group is not None else KernelGroup()
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    from jupyter_client.manager import AsyncKernelManager
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:  # pragma: no cover - ipykernel provides python3 natively
+        import subprocess
+
+        subprocess.run(
+            [sys.executable, "-m", "ipykernel", "install", "--sys-prefix"],
+            check=True,
+            capture_output=True,
+        )
+
+    exec_lines = []
+    if shared is not None:
+        call = f"__import__('mongolia_analysis.kernels', fromlist=['_']).use_shared_corpus({str(shared.path)!r})"  # noqa: E501
+        exec_lines.append(call)
+
+    class BuildKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            if workdir is not None:
+                self.connection_file = str(workdir / f"kernel-{uuid.uuid4().hex}.json")
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            cmd = super().format_kernel_cmd(extra_arguments)
+            if any(part.startswith("ipykernel") for part in cmd[1:3]):
+                # This interpreter. The kernel's own log stays out of the build log (cell
+                # errors reach the build through the notebook; shutdown interrupts are noise).
+                cmd = [sys.executable, "-Xfrozen_modules=off", *cmd[1:], "--log-level=CRITICAL"]
+                cmd.append("--HistoryManager.enabled=False")
+                if exec_lines:
+                    cmd.append(f"--IPKernelApp.exec_lines={json.dumps(exec_lines)}")
+            return cmd
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            group.check_open()
+            if workdir is not None:
+                kw["env"] = {
+                    **(kw.get("env") or os.environ),
+                    "IPYTHONDIR": str(workdir / "ipython"),
+                }
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            process = getattr(self.provisioner, "process", None)
+            if process is not None:
+                group.add(process.pid)
+
+    return BuildKernelManager
+
+
+# -- warm kernels ---------------------------------------------------------------------------
+#: Run in a warm kernel before each notebook: a fresh namespace (modules stay imported, which
+#: is the point), no figure left open, and the notebook's own working directory.
+RESET_CODE = """\
+import os as _os, sys as _sys
+_os.chdir({cwd!r})
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+get_ipython().reset(new_session=True, aggressive=False)
+"""
+WARM_ENGINE = "mongolia-warm-kernel"
+
+
+class WarmKernel:
+    """One kernel that executes several notebooks in turn (always from the thread that made it).
+
+    Starting a kernel and importing pandas, matplotlib and the library costs more than most of
+    the brief's notebooks compute, so a build gives each of its worker threads one kernel.
+    Before each notebook the kernel's namespace is reset (:data:`RESET_CODE`: variables,
+    execution count and open figures go; imported modules stay) and its working directory set
+    to the notebook's own. A kernel that died or timed out is replaced by a fresh one.
+    """
+
+    def __init__(self, manager_class: type, *, startup_timeout: float = 60) -> None:
+        self.manager_class = manager_class
+        self.startup_timeout = startup_timeout
+        self.km: Any = None
+
+    def prepare(self, cwd: Path) -> Any:
+        """A running kernel with an empty namespace in ``cwd``; returns its kernel manager."""
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None and not run_sync(self.km.is_alive)():
+            self.discard()
+        if self.km is None:
+            km = self.manager_class(kernel_name=KERNEL_NAME)
+            run_sync(km.start_kernel)(cwd=str(cwd))
+            self.km = km
+        else:
+            run_sync(self._run_code)(RESET_CODE.format(cwd=str(cwd)))
+        return self.km
+
+    async def _run_code(self, code: str) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=self.startup_timeout)
+            reply = await kc.execute_interactive(
+                code,
+                silent=True,
+                store_history=False,
+                timeout=self.startup_timeout,
+                output_hook=lambda message: None,
+            )
+        finally:
+            kc.stop_channels()
+        content = reply.get("content", {})
+        if content.get("status") != "ok":
+            raise RuntimeError(
+                f"resetting the kernel failed: {content.get('ename')}: {content.get('evalue')}"
+            )
+
+    def discard(self) -> None:
+        """Stop this kernel (a fresh one is started for the next notebook)."""
+        km, self.km = self.km, None
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None:
+            _terminate([process.pid], grace=STOP_GRACE)
+
+
+@functools.cache
+def warm_engine() -> str:
+    """The name of papermill's engine for :class:`WarmKernel` (registered on first use).
+
+    papermill's own nbclient engine, except that the kernel client's channels are closed when
+    the notebook is done while the kernel, which the engine does not own, keeps running.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man: Any,
+            kernel_name: str,
+            log_output: bool = False,
+            stdout_file: Any = None,
+            stderr_file: Any = None,
+            start_timeout: int = 60,
+            execution_timeout: int | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            for unused in ("input_path", "timeout", "startup_timeout"):
+                kwargs.pop(unused, None)
+            client = PapermillNotebookClient(
+                nb_man,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    try:
+        papermill_engines.get_engine(WARM_ENGINE)
+    except Exception:
+        papermill_engines.register(WARM_ENGINE, WarmKernelEngine)
+    return WARM_ENGINE

@@ -1,0 +1,230 @@
+"""Cheap necessary conditions for regular expressions: skip a pattern that cannot match.
+
+Many extractors run dozens of patterns over every sentence (event triggers, date forms,
+figure vocabularies), and most sentences hold none of their words. For each pattern,
+:func:`required_literals` reads the regular expression (as Python's own parser sees it) and
+finds a set of literal strings at least one of which occurs in *any* match: the trigger
+pattern ``(?<![\\w-])state\\s+visit(?![\\w-])|(?<![\\w-])visited(?![\\w-])`` needs "state" or
+"visited". A :class:`PatternGate` looks all those strings up at once (one Aho-Corasick
+pass over the sentence) and tells which patterns are worth running; a pattern whose strings
+are absent cannot match, so skipping it never changes a result.
+
+Case-insensitive patterns are handled by :func:`fold_case`, a length-preserving lower-case
+that maps every character the ``re`` module treats as equal under ``IGNORECASE`` (for the
+Latin and Cyrillic letters used in literals) to one representative, and every decimal digit
+to "0" (so that ``\\d\\d\\d\\d`` needs "0000"). Literals with other cased characters, and
+patterns the parser cannot reduce to literals, are never gated: they always run. The gate is
+a speed-up only; it cannot add or remove a match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+try:  # the parser behind re.compile; private, so any surprise means "no gate"
+    from re import _constants as _sre_constants
+    from re import _parser as _sre_parser
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_constants as _sre_constants  # type: ignore[no-redef]
+    import sre_parse as _sre_parser  # type: ignore[no-redef]
+
+#: Characters that ``re.IGNORECASE`` equates with a Latin or Cyrillic letter although
+#: ``str.lower`` does not map them to it (found by checking every code point; see the tests).
+_IGNORECASE_FIXES = {
+    "\u0130": "i",  # LATIN CAPITAL LETTER I WITH DOT ABOVE (str.lower gives two characters)
+    "\u0131": "i",  # LATIN SMALL LETTER DOTLESS I
+    "\u017f": "s",  # LATIN SMALL LETTER LONG S
+    "\u1c80": "в",  # CYRILLIC SMALL LETTER ROUNDED VE
+    "\u1c81": "д",  # CYRILLIC SMALL LETTER LONG-LEGGED DE
+    "\u1c82": "о",  # CYRILLIC SMALL LETTER NARROW O
+    "\u1c83": "с",  # CYRILLIC SMALL LETTER WIDE ES
+    "\u1c84": "т",  # CYRILLIC SMALL LETTER TALL TE
+    "\u1c85": "т",  # CYRILLIC SMALL LETTER THREE-LEGGED TE
+    "\u1c86": "ъ",  # CYRILLIC SMALL LETTER TALL HARD SIGN
+    "\u1c87": "ѣ",  # CYRILLIC SMALL LETTER TALL YAT
+}
+_FIXES_TABLE = str.maketrans(_IGNORECASE_FIXES)
+RE_FIXES = re.compile("[" + "".join(_IGNORECASE_FIXES) + "]")
+#: A decimal digit, as ``\d`` matches it: every one folds to "0", and a pattern's digits and
+#: digit classes (``\d``, ``[0-9]``) become the literal "0" (a year needs "0000").
+RE_DIGIT = re.compile(r"\d")
+#: Shortest literal worth looking up (shorter ones match nearly every sentence); a single
+#: digit ("0" after folding) is kept: most sentences have none.
+MIN_LITERAL = 2
+_MAX_CHOICES = 512
+
+
+def fold_case(text: str) -> str:
+    """Lower-case ``text`` one character for one character, as ``re.IGNORECASE`` compares,
+    with every decimal digit written "0".
+
+    >>> fold_case("VISITED Улаанбаатар İstanbul in 2014")
+    'visited улаанбаатар istanbul in 0000'
+    """
+    if RE_FIXES.search(text):
+        text = text.translate(_FIXES_TABLE)
+    return RE_DIGIT.sub("0", text.lower())
+
+
+def _gateable(char: str) -> bool:
+    """A literal character whose case variants :func:`fold_case` is known to merge."""
+    if not (char.isupper() or char.islower()):
+        return len(char.lower()) == 1 and char.lower() == char
+    return char.isascii() or "\u0400" <= char <= "\u04ff"
+
+
+def required_literals(pattern: re.Pattern[str] | str) -> frozenset[str] | None:
+    """Strings (case-folded) at least one of which occurs in every match of ``pattern``.
+
+    Returns None when no such set is found (the pattern must always run).
+
+    >>> sorted(required_literals(re.compile(r"\\bstate\\s+visits?\\b|\\bvisited\\b", re.I)))
+    ['state', 'visited']
+    >>> sorted(required_literals(r"1[89]\\d\\d|20\\d\\d")), required_literals(r"\\w+") is None
+    (['0000'], True)
+    """
+    source = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+    flags = pattern.flags if isinstance(pattern, re.Pattern) else 0
+    if not isinstance(source, str):
+        return None
+    try:
+        parsed = _sre_parser.parse(source, flags)
+        found = _sequence(list(parsed))
+    except Exception:  # an unknown parser shape only costs the speed-up
+        return None
+    if not found:
+        return None
+    # "visit" present implies "visits" present: keep only the minimal strings
+    minimal = {s for s in found if not any(o != s and o in s for o in found)}
+    return frozenset(minimal)
+
+
+def _single(op: object, av: object) -> str | None:
+    """The folded character an item matches if it matches exactly one (digits: "0")."""
+    c = _sre_constants
+    if op is c.LITERAL:
+        char = chr(av)  # type: ignore[arg-type]
+        if char.isdecimal():
+            return "0"
+        return fold_case(char) if _gateable(char) else None
+    if op is c.IN and av:
+        digits = all(
+            (kind is c.LITERAL and chr(value).isdecimal())
+            or (kind is c.RANGE and 0x30 <= value[0] <= value[1] <= 0x39)
+            or (kind is c.CATEGORY and value is c.CATEGORY_DIGIT)
+            for kind, value in av  # type: ignore[attr-defined]
+        )
+        return "0" if digits else None
+    return None
+
+
+def _sequence(items: Sequence[tuple]) -> frozenset[str] | None:
+    """The best necessary literal set of a sequence of parsed items (None: none found)."""
+    options: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def close_run() -> None:
+        if len(run) >= MIN_LITERAL or run == ["0"]:
+            options.append(frozenset({"".join(run)}))
+        run.clear()
+
+    c = _sre_constants
+    repeats = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None))
+    for op, av in items:
+        char = _single(op, av)
+        if char is not None:
+            run.append(char)
+            continue
+        if op in repeats:
+            low, high, body = av
+            body = list(body)
+            char = _single(*body[0]) if len(body) == 1 else None
+            if char is not None and low >= 1:  # "\d{4}", "\d+"
+                run.extend(char * min(low, 16))
+                if high != low:
+                    close_run()
+                continue
+        close_run()
+        child: frozenset[str] | None = None
+        if op is c.SUBPATTERN:
+            child = _sequence(list(av[-1]))
+        elif op is c.BRANCH:
+            child = _branch(av[1])
+        elif op in repeats:
+            if av[0] >= 1:
+                child = _sequence(list(av[2]))
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            child = _sequence(list(av))
+        if child:
+            options.append(child)
+    close_run()
+    if not options:
+        return None
+    return max(options, key=lambda s: (min(map(_weight, s)), -len(s)))
+
+
+def _weight(literal: str) -> int:
+    """How selective a literal is: its length, a digit counting as three letters (prose
+    has few digits, and "th" is in nearly every English sentence)."""
+    return len(literal) + 2 * literal.count("0")
+
+
+def _branch(branches: Sequence) -> frozenset[str] | None:
+    out: set[str] = set()
+    for branch in branches:
+        found = _sequence(list(branch))
+        if not found:
+            return None
+        out |= found
+        if len(out) > _MAX_CHOICES:
+            return None
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class PatternGate:
+    """Which of a list of patterns can match a text, from one pass over it.
+
+    Build it with :func:`build_gate`; ask :meth:`active` with the :func:`fold_case` text.
+    """
+
+    size: int
+    always: frozenset[int]
+    automaton: object | None
+
+    def active(self, folded: str) -> set[int]:
+        """Indices of the patterns that may match the text whose fold is ``folded``."""
+        found = set(self.always)
+        if self.automaton is not None and folded:
+            for _end, indices in self.automaton.iter(folded):  # type: ignore[attr-defined]
+                found.update(indices)
+        return found
+
+
+def build_gate(patterns: Sequence[re.Pattern[str]]) -> PatternGate:
+    """A :class:`PatternGate` for ``patterns`` (in their order).
+
+    >>> gate = build_gate([re.compile("visit", re.I), re.compile(r"\\d+"), re.compile(r"\\w")])
+    >>> sorted(gate.active(fold_case("They VISITED Seoul"))), sorted(gate.active(fold_case("4")))
+    ([0, 2], [1, 2])
+    """
+    always: set[int] = set()
+    owners: dict[str, list[int]] = {}
+    for index, pattern in enumerate(patterns):
+        literals = required_literals(pattern)
+        if literals is None:
+            always.add(index)
+            continue
+        for literal in literals:
+            owners.setdefault(literal, []).append(index)
+    automaton = None
+    if owners:
+        automaton = ahocorasick.Automaton()
+        for literal, indices in owners.items():
+            automaton.add_word(literal, tuple(indices))
+        automaton.make_automaton()
+    return PatternGate(len(patterns), frozenset(always), automaton)

@@ -1,0 +1,89 @@
+"""The fast paths give what the plain ones give: same strings, same rows, same tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mongolia_analysis.corpus as corpus_module
+import mongolia_analysis.loading as loading_module
+from mongolia_analysis import load_corpus, schema
+from mongolia_analysis.gazetteer import FOLD_PAIRS, FOLD_TABLE, fold_text
+from mongolia_analysis.paths import SEEDS_DIR
+from mongolia_analysis.themes import NORMALIZE_PAIRS, NORMALIZE_TABLE
+
+SPECIAL = "".join(chr(c) for c in [*FOLD_TABLE, *NORMALIZE_TABLE])
+TEXT = st.text(alphabet=st.sampled_from(SPECIAL + "aZ ’-Ж\u0130")) | st.text()
+
+
+@pytest.mark.parametrize(
+    ("pairs", "table"), [(FOLD_PAIRS, FOLD_TABLE), (NORMALIZE_PAIRS, NORMALIZE_TABLE)]
+)
+def test_replacement_pairs_replace_no_replacement(pairs, table) -> None:
+    assert {chr(c) for c in table} == {old for old, _ in pairs}
+    assert not {new for _, new in pairs} & {old for old, _ in pairs}
+
+
+@given(TEXT)
+def test_fold_text_is_the_translation(text: str) -> None:
+    assert fold_text(text) == text.translate(FOLD_TABLE)
+
+
+FRAME = pd.DataFrame(
+    {
+        "s": pd.array(["a", None, "a"], dtype="string"),
+        "i": pd.array([1, None, 3], dtype="Int64"),
+        "f": pd.array([1.5, None, 2.0], dtype="Float64"),
+        "b": pd.array([True, None, False], dtype="boolean"),
+        "o": pd.Series([("x",), None, ()], dtype=object),
+        "n": [1.0, float("nan"), 2.0],
+    }
+)
+
+
+def test_records_are_to_dict_records() -> None:
+    # repr: NaN is not equal to itself
+    assert repr(schema.records(FRAME)) == repr(FRAME.to_dict("records"))
+    assert schema.records(FRAME, ["s", "i"]) == FRAME[["s", "i"]].to_dict("records")
+
+
+@pytest.mark.parametrize("column", list(FRAME.columns))
+def test_shared_values_are_the_values(column: str) -> None:
+    plain = schema.values(FRAME, column)
+    shared = schema.values(FRAME, column, shared=True)
+    assert [type(v) for v in plain] == [type(v) for v in shared]
+    assert [repr(v) for v in plain] == [repr(v) for v in shared]
+
+
+def test_row_batches_give_one_table() -> None:
+    rows = [("a.txt", "empty"), ("b.txt", None), ("c.txt", "x")]
+    batches = schema.RowBatches("skipped", ("source_file", "reason"), size=2)
+    batches.extend(rows[:1])
+    batches.extend(rows[1:])
+    expected = schema.conform([{"source_file": f, "reason": r} for f, r in rows], "skipped")
+    pd.testing.assert_frame_equal(batches.frame(), expected)
+
+
+def _tables(path, **options) -> dict[str, pd.DataFrame]:
+    corpus = load_corpus(path, **options)
+    tables = corpus.tables()
+    tables["code_cooccurrence"] = corpus.code_cooccurrence
+    tables["texts"] = pd.DataFrame({"text": [corpus.text(d) for d in corpus.documents["doc_id"]]})
+    return tables
+
+
+@pytest.mark.parametrize("folder", [SEEDS_DIR, SEEDS_DIR.parent / "tests" / "dev_corpus"])
+def test_pieces_and_processes_change_no_table(folder, monkeypatch) -> None:
+    """Streamed loading in tiny batches, parsing and extraction in two processes: the same
+    tables as one process."""
+    expected = _tables(folder, workers=1)
+    monkeypatch.setattr(loading_module, "BATCH_CHARS", 50)
+    monkeypatch.setattr(loading_module, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(corpus_module, "PARALLEL_MIN_CHARS", 1)
+    monkeypatch.setitem(schema.RowBatches.__init__.__kwdefaults__, "size", 3)
+    found = _tables(folder, workers=2)
+    assert set(found) == set(expected)
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(found[name], frame, check_exact=True, obj=name)
