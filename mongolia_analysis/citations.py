@@ -436,14 +436,14 @@ def _reference_pieces(sentences: pd.DataFrame, paragraphs: pd.DataFrame) -> list
         keys = set(
             zip(ref_paras["doc_id"].astype(str), ref_paras["para_id"].astype(int), strict=True)
         )
+        columns = {
+            "doc_id": sentences["doc_id"],
+            "para_id": sentences["para_id"],
+            "known": sentences["para_id"].notna(),
+        }
         in_ref_para = [
             (str(d), int(p)) in keys if known else False
-            for d, p, known in zip(
-                sentences["doc_id"].tolist(),
-                sentences["para_id"].tolist(),
-                sentences["para_id"].notna().tolist(),
-                strict=True,
-            )
+            for d, p, known in schema.iter_rows(columns, ["doc_id", "para_id", "known"])
         ]
         is_ref = is_ref | pd.Series(in_ref_para, index=sentences.index, dtype="boolean")
     refs = sentences[is_ref.astype(bool)].sort_values(["doc_id", "start"], kind="stable")
@@ -555,11 +555,15 @@ def extract_citations(
     >>> row["marker"], row["authors"], int(row["year"]), row["title"], row["cited_in"]
     ('1', 'Lee, Ann', 2015, 'Quiet Talks', (('d-1', 0),))
     """
+    pieces = _reference_pieces(sentences, paragraphs)
+    needed = {(piece.doc_id, piece.para_id) for piece in pieces}  # the only ones looked up
     paragraph_text: dict[tuple[str, int], tuple[int, str]] = {}
     if not paragraphs.empty:
-        for row in paragraphs.itertuples(index=False):
-            paragraph_text[(str(row.doc_id), int(row.para_id))] = (int(row.start), str(row.text))
-    pieces = _reference_pieces(sentences, paragraphs)
+        columns = ["doc_id", "para_id", "start", "text"]
+        for doc_id, para_id, start, text in schema.iter_rows(paragraphs, columns):
+            key, offset = (str(doc_id), int(para_id)), int(start)
+            if key in needed:
+                paragraph_text[key] = (offset, str(text))
     records: list[dict[str, Any]] = []
     for entry in group_entries(pieces, paragraph_text=paragraph_text):
         raw = _entry_raw(entry, paragraph_text=paragraph_text, texts=texts)
@@ -645,9 +649,13 @@ def link_markers(sentences: pd.DataFrame, citations: pd.DataFrame) -> pd.DataFra
             lookup.setdefault((str(doc_id), str(marker)), index)
     rows: list[dict[str, Any]] = []
     if not sentences.empty:
-        body = sentences[~sentences["role"].astype("string").eq(REFERENCES_ROLE).fillna(False)]
-        columns = [body[name].tolist() for name in ("doc_id", "sent_id", "text", "start")]
-        for raw_doc_id, sent_id, raw_text, start in zip(*columns, strict=True):
+        body = ~sentences["role"].astype("string").eq(REFERENCES_ROLE).fillna(False)
+        columns = {name: sentences[name] for name in ("doc_id", "sent_id", "text", "start")}
+        for raw_doc_id, sent_id, raw_text, start, in_body in schema.iter_rows(
+            {**columns, "body": body}, [*columns, "body"]
+        ):
+            if not in_body:
+                continue
             text = str(raw_text)
             if not RE_MARKER_CHARACTER.search(text):
                 continue  # every marker has a digit or a superscript digit

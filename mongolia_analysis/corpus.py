@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -53,6 +53,55 @@ class CorpusOptions:
     codebook: Path | None = None
     strict: bool = False
     workers: int | None = None
+
+
+class TextStore(Mapping[str, str]):
+    """doc_id → text, kept as UTF-8: a Python string takes two bytes a character as soon as
+    it holds one curly quote or Cyrillic letter, UTF-8 about one for this corpus's texts.
+    A text is decoded when it is asked for (the last one is kept for the next question).
+
+    >>> store = TextStore({"d-1": "Улаанбаатар “talks”"})
+    >>> store["d-1"], list(store), len(store), store == {"d-1": "Улаанбаатар “talks”"}
+    ('Улаанбаатар “talks”', ['d-1'], 1, True)
+    """
+
+    __slots__ = ("_encoded", "_last")
+
+    def __init__(self, texts: Mapping[str, str] | None = None) -> None:
+        self._encoded: dict[str, bytes] = {}
+        self._last: tuple[str, str] | None = None
+        for key, text in (texts or {}).items():
+            self.add(key, text)
+
+    def add(self, key: str, text: str) -> None:
+        """Store ``text`` under ``key`` (while the corpus is being built)."""
+        self._encoded[key] = text.encode("utf-8", "surrogatepass")
+
+    def __getitem__(self, key: str) -> str:
+        last = self._last
+        if last is not None and last[0] == key:
+            return last[1]
+        text = self._encoded[key].decode("utf-8", "surrogatepass")
+        self._last = (key, text)
+        return text
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._encoded
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._encoded)
+
+    def __len__(self) -> int:
+        return len(self._encoded)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_text_store, (self._encoded,))
+
+
+def _text_store(encoded: dict[str, bytes]) -> TextStore:
+    store = TextStore()
+    store._encoded = dict(encoded)
+    return store
 
 
 @dataclass(frozen=True)
@@ -218,9 +267,15 @@ class Corpus:
             })  # fmt: skip
         _prepare(task)
         context = _fork_context()
-        # under fork the workers inherit the loaded gazetteer and codebook; otherwise each
-        # worker reads them again from the options
-        shared = (self.gazetteer, self.codebook) if context is not None else (None, None)
+        # under fork the workers inherit the loaded gazetteer or codebook; otherwise each
+        # worker reads it again from the options
+        forked = context is not None
+        if forked and task == "mentions":
+            self.gazetteer.matcher.title_gate  # noqa: B018 (computed once, then inherited)
+        shared = (
+            self.gazetteer if forked and task == "mentions" else None,
+            self.codebook if forked and task == "codings" else None,
+        )
         with ProcessPoolExecutor(
             max_workers=min(workers, len(pieces)), mp_context=context,
             initializer=_start_worker, initargs=(self.options, *shared),
@@ -316,7 +371,8 @@ def _prepare(task: str) -> None:
     if task == "events":
         from .events import load_event_lexicon
 
-        load_event_lexicon().gate  # noqa: B018 (computed once, cached on the lexicon)
+        lexicon = load_event_lexicon()
+        lexicon.gate, lexicon.hypothetical_gate  # noqa: B018 (computed once, then cached)
     elif task == "figures":
         from .figures import load_vocabulary
 

@@ -1092,12 +1092,15 @@ def cluster_events(
     common = frozenset(
         a for a, n in counts.items() if len(records) >= 10 and n / len(records) >= UBIQUITY
     )
-    # Only events of the same year and kin of type can be linked: compare within those
-    # groups (the links, hence the clusters, are the same as comparing every pair).
-    groups: dict[tuple[int, str], list[int]] = {}
+    # Only events of the same year and kin of type can be linked, and whether two are linked
+    # depends only on their month, host and actors: compare each such signature once, within
+    # the year and kin (the links, hence the clusters, are those of comparing every pair).
+    groups: dict[tuple[int, str], dict[tuple[Any, ...], list[int]]] = {}
     for index, record in enumerate(records):
         record["own"] = record["actor_set"] - common
-        groups.setdefault((record["year"], record["kin"]), []).append(index)
+        signature = (record["month"], record["host"], record["actor_set"])
+        group = groups.setdefault((record["year"], record["kin"]), {})
+        group.setdefault(signature, []).append(index)
     parent = list(range(len(records)))
 
     def find(i: int) -> int:
@@ -1106,14 +1109,28 @@ def cluster_events(
             i = parent[i]
         return i
 
+    def join(indices: Iterable[int]) -> None:
+        roots = {find(i) for i in indices}
+        low = min(roots)
+        for root in roots:
+            parent[root] = low
+
     for group in groups.values():
-        for position, i in enumerate(group):
-            a = records[i]
-            for j in group[position + 1 :]:
-                if _same_happening(a, records[j]):
-                    root_i, root_j = find(i), find(j)
-                    if root_i != root_j:
-                        parent[max(root_i, root_j)] = min(root_i, root_j)
+        alike = list(group.values())  # events of one signature
+        # whether a signature's events are already one cluster (then one of them stands for all)
+        together: list[bool] = []
+        for same in alike:
+            event = records[same[0]]
+            together.append(len(same) == 1 or _same_happening(event, event))
+            if together[-1]:
+                join(same)
+        for position, first in enumerate(alike):
+            a = records[first[0]]
+            for offset, other in enumerate(alike[position + 1 :], position + 1):
+                if _same_happening(a, records[other[0]]):  # each of one linked to each of other
+                    join([*first[: 1 if together[position] else None],
+                          *other[: 1 if together[offset] else None]])  # fmt: skip
+                    together[position] = together[offset] = True
     members: dict[int, list[dict[str, Any]]] = {}
     for i, record in enumerate(records):
         members.setdefault(find(i), []).append(record)

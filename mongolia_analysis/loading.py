@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import Corpus, CorpusOptions
+from .corpus import Corpus, CorpusOptions, TextStore
 from .errors import DataFileError, InputError
 from .reading import RawDocument, discover_files, read_document
 from .schema import conform
@@ -157,8 +157,7 @@ class _TableBuilder:
         self.pieces: dict[str, list[pd.DataFrame]] = {"paragraphs": [], "sentences": []}
         self.batch = 0
         self.skipped: list[dict] = []
-        self.texts: dict[str, str] = {}
-        self.raw_texts: dict[str, str] = {}
+        self.texts, self.raw_texts = TextStore(), TextStore()
         self.seen: dict[str, str] = {}
         self.owners: dict[str, str] = {}  # doc_id -> source file
 
@@ -194,7 +193,8 @@ class _TableBuilder:
                 )
                 continue
             self.seen[digest], self.owners[doc_id] = doc_id, raw.name
-            self.texts[doc_id], self.raw_texts[doc_id] = doc.text, doc.raw
+            self.texts.add(doc_id, doc.text)
+            self.raw_texts.add(doc_id, doc.raw)
             self.documents.append(_document_row(raw, doc, doc_id, part, digest, self.catalog))
             self.rows["paragraphs"] += [{"doc_id": doc_id, **row} for row in doc.paragraphs]
             self.rows["sentences"] += [{"doc_id": doc_id, **row} for row in doc.sentences]

@@ -191,6 +191,7 @@ def build_sweep(
     notebooks: Sequence[str | Path] | None = None,
     progress: Progress | None = print_progress,
     jobs: int | None = None,
+    workers: int | None = None,
 ) -> SweepResult:
     """Build one brief per parameter set, in parallel, and write ``reports/index.html``.
 
@@ -202,8 +203,8 @@ def build_sweep(
         force: rebuild even the briefs that could be reused.
         notebooks: as for :func:`~.build.build_brief`.
         progress: called with every progress line of every run, prefixed ``[<run name>]``.
-        jobs: briefs built at once (default :func:`default_jobs`); each build then executes
-            ``cores // jobs`` notebooks at once.
+        jobs: briefs built at once (default :func:`default_jobs`).
+        workers: notebooks each build executes at once (default: ``cores // jobs``).
 
     Raises:
         ParameterError: a parameter set, a run name or the reports folder is invalid
@@ -225,7 +226,10 @@ def build_sweep(
     if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
         raise ParameterError(f"jobs: {jobs!r} is not a positive whole number")
     n_jobs = min(n_jobs, len(runs))
-    workers = max(1, (os.cpu_count() or 1) // n_jobs)
+    if workers is None:
+        workers = max(1, (os.cpu_count() or 1) // n_jobs)
+    elif not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+        raise ParameterError(f"workers: {workers!r} is not a positive whole number")
     make_reports_dir(reports)
     say(f"sweep: {len(runs)} briefs ({', '.join(r.name for r in runs)}), {n_jobs} at a time")
 

@@ -247,3 +247,60 @@ def test_page_forbids_scripts_and_fetches_by_policy(page):
     assert policy and f'content="{CSP}"' in policy.group(0).replace("&#x27;", "'")
     assert "default-src 'none'" in CSP and "script-src" not in CSP  # no exception for scripts
     assert page.index("Content-Security-Policy") < page.index("<title>")
+
+
+def _table(cells: list[str], rows: int = 3) -> str:
+    row = "".join(f"<td>{c}</td>" for c in cells)
+    return f"<table><thead><tr>{row}</tr></thead><tbody>{row * rows}</tbody></table>"
+
+
+@pytest.mark.parametrize(
+    ("markup", "marked"),
+    [
+        (_table(["2014", "meeting hosted", "Mongolia, Japan"]), True),
+        (_table(["a"] * 14), True),
+        (_table([f"https://example.org/long/path/{i}/without/spaces" for i in range(14)]), False),
+        (_table(["x" * 95]), False),  # one word wider than the printed line
+        (_table(["word " * 30, "x" * 60]), True),  # long text, short words
+        ("<table><tr><td>" + _table(["a"]) + "</td></tr></table>", False),  # nested: outer
+    ],
+)
+def test_mark_plain_tables(markup, marked):
+    import xml.etree.ElementTree as ET
+
+    from mongolia_analysis.render import PLAIN_TABLE_CLASS, mark_plain_tables
+
+    root = ET.fromstring(f"<div>{markup}</div>")
+    mark_plain_tables(root)
+    outer = next(root.iter("table"))
+    assert (outer.get("class") == PLAIN_TABLE_CLASS) is marked
+
+
+def _page_with(table: str) -> str:
+    from mongolia_analysis.render import CSS_FILE
+
+    return (
+        f"<html><head><style>{CSS_FILE.read_text()}</style></head><body><main class='brief'>"
+        f"{table}</main></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cells", "marked"),
+    [
+        ([f"https://example.org/long/path/{i}/without/spaces" for i in range(14)], False),
+        ([f"Ulaanbaatar Dialogue {i} on Northeast Asian Security, again" for i in range(6)], True),
+    ],
+    ids=["long-words", "plain-words"],
+)
+def test_printed_tables_stay_inside_the_page(cells, marked):
+    from mongolia_analysis.render import PLAIN_TABLE_CLASS, pdf_document
+
+    document = pdf_document(_page_with(_table(cells, rows=1)))
+    table = next(document.etree_element.iter("table"))
+    assert (table.get("class") == PLAIN_TABLE_CLASS) is marked
+    page = document.render().pages[0]
+    right = max(b.position_x + b.width for b in _text_boxes(page._page_box))
+    assert right <= page.width - page._page_box.margin_right + 0.5
+    texts = "".join(b.text for b in _text_boxes(page._page_box)).replace("-", "")
+    assert cells[-1].replace(" ", "") in texts.replace(" ", "")  # last column there, wrapped
