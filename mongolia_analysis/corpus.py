@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .errors import InputError
+from .schema import concat
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -282,7 +283,7 @@ class Corpus:
         ) as pool:  # fmt: skip
             results = list(pool.map(_extract_piece, [task] * len(pieces), pieces))
         found = [frame for frame in results if len(frame)]
-        joined = pd.concat(found, ignore_index=True) if found else results[0]
+        joined = concat(found) if found else results[0]
         joined.attrs = dict(results[0].attrs)
         return joined
 

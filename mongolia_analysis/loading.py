@@ -24,7 +24,7 @@ import pandas as pd
 from .corpus import Corpus, CorpusOptions, TextStore
 from .errors import DataFileError, InputError
 from .reading import RawDocument, discover_files, read_document
-from .schema import conform
+from .schema import concat, conform
 from .segmenting import ParsedDocument, parse_segment, split_file
 
 CATALOG_NAME = "catalog.csv"
@@ -215,12 +215,7 @@ class _TableBuilder:
         self._flush()
         tables = {}
         for table, pieces in self.pieces.items():
-            if not pieces:
-                tables[table] = conform([], table)
-            elif len(pieces) == 1:
-                tables[table] = pieces[0]
-            else:
-                tables[table] = pd.concat(pieces, ignore_index=True)
+            tables[table] = concat(pieces) if pieces else conform([], table)
         return {
             "documents": conform(self.documents, "documents"),
             "paragraphs": tables["paragraphs"],
