@@ -807,6 +807,7 @@ def _run(
                 timings[key] = round(time.perf_counter() - began, 3)
 
     kernels = KernelGroup()
+    warm: list[WarmKernel] = []
     try:
         corpus, shared = timed(
             "corpus", "loading the corpus", lambda: _load_corpus(params, files, work, shared)
@@ -822,6 +823,8 @@ def _run(
                 kernel = getattr(per_thread, "kernel", None)
                 if kernel is None:
                     kernel = per_thread.kernel = WarmKernel(kernel_manager)
+                    with lock:
+                        warm.append(kernel)
             timed(
                 source.name,
                 f"executing {source.name}",
@@ -874,6 +877,8 @@ def _run(
     finally:
         with interrupts.deferred():
             kernels.stop()  # the warm kernels, done with
+            for kernel in warm:
+                kernel.discard()
             shutil.rmtree(work, ignore_errors=True)
     return {
         "timings": timings,

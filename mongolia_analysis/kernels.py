@@ -378,9 +378,15 @@ class WarmKernel:
     def discard(self) -> None:
         """Stop this kernel (a fresh one is started for the next notebook)."""
         km, self.km = self.km, None
+        if km is None:
+            return
         process = getattr(getattr(km, "provisioner", None), "process", None)
         if process is not None:
             _terminate([process.pid], grace=STOP_GRACE)
+        # Its sockets, at once: open ones would hold up the interpreter's exit.
+        context = getattr(km, "context", None)
+        if context is not None and getattr(km, "_created_context", False):
+            context.destroy(linger=0)
 
 
 @functools.cache
