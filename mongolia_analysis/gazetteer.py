@@ -191,6 +191,14 @@ class Settings:
     institution_words: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class PersonAlias:
+    """A Latin alias of a person, as its casefolded words (see :attr:`Matcher.person_index`)."""
+
+    words: tuple[str, ...]
+    entity_id: str
+
+
 @dataclass(frozen=True)
 class Matcher:
     """Compiled look-up structures: Aho-Corasick automata and the title regex."""
@@ -206,6 +214,18 @@ class Matcher:
     def title_gate(self) -> PatternGate:
         """Whether the title regex can match a text (one pass; see :mod:`.prefilter`)."""
         return build_gate([self.title_pattern] if self.title_pattern is not None else [])
+
+    @cached_property
+    def person_index(self) -> Mapping[tuple[int, str], tuple[PersonAlias, ...]]:
+        """:attr:`person_aliases` for typo matching, by word count and a key: a one-word
+        alias by its first three letters, a longer one by its last word (casefolded)."""
+        index: dict[tuple[int, str], list[PersonAlias]] = {}
+        for alias, entity_id in self.person_aliases:
+            words = tuple(alias.casefold().split())
+            if words:
+                key = words[0][:3] if len(words) == 1 else words[-1]
+                index.setdefault((len(words), key), []).append(PersonAlias(words, entity_id))
+        return MappingProxyType({key: tuple(value) for key, value in index.items()})
 
 
 @dataclass(frozen=True)

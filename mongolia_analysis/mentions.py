@@ -35,10 +35,13 @@ Rows are sorted by ``doc_id``, ``start``, ``end``, ``entity_id``; offsets are do
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
-from collections.abc import Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import cyrtranslit
 import pandas as pd
@@ -56,6 +59,11 @@ MAX_NAME_TOKENS = 4
 MAX_BYLINE_WORDS = 12
 CAPS_MIN_LETTERS = 6
 CAPS_MAX_LOWER_SHARE = 0.15
+ASCII_UPPER = string.ascii_uppercase.encode("ascii")
+ASCII_LOWER = string.ascii_lowercase.encode("ascii")
+#: Joins the sentences of a document for one automaton or regex pass: ``fold_text`` maps it
+#: to a space, so no folded sentence, alias or name holds it and no match crosses it.
+SEPARATOR = "\n"
 
 # A word of a name: letters joined by hyphens or apostrophes, then an optional period.
 RE_NAME_TOKEN = re.compile(r"([^\W\d_]+(?:[-'][^\W\d_]+)*)(\.)?")
@@ -89,8 +97,13 @@ def is_all_caps(text: str) -> bool:
     >>> is_all_caps("JAPAN AND MONGOLIA FORGE HISTORIC DEFENSE PACT"), is_all_caps("The US")
     (True, False)
     """
-    upper = sum(map(str.isupper, text))
-    lower = sum(map(str.islower, text))
+    if text.isascii():  # for ASCII, isupper/islower mean A-Z/a-z: count them in C
+        data = text.encode("ascii")
+        upper = len(data) - len(data.translate(None, ASCII_UPPER))
+        lower = len(data) - len(data.translate(None, ASCII_LOWER))
+    else:
+        upper = sum(map(str.isupper, text))
+        lower = sum(map(str.islower, text))
     return upper >= CAPS_MIN_LETTERS and lower <= CAPS_MAX_LOWER_SHARE * (upper + lower)
 
 
@@ -128,11 +141,42 @@ def edit_distance(a: str, b: str) -> int:
 # -- gazetteer look-up ---------------------------------------------------------------------
 
 
-def _automaton_hits(automaton, text: str) -> Iterator[tuple[int, int, tuple[AliasTarget, ...]]]:
-    if automaton is None or not text:
-        return
-    for last, (length, targets) in automaton.iter(text):
-        yield last - length + 1, last + 1, targets
+Hit = tuple[int, int, tuple[AliasTarget, ...]]
+
+
+def _automaton_hits(automaton, texts: Sequence[str]) -> list[list[Hit]]:
+    """Every match ``(start, end, targets)`` of ``automaton`` in each of ``texts`` (offsets in
+    its text), from one pass over the texts joined by :data:`SEPARATOR`."""
+    found: list[list[Hit]] = [[] for _ in texts]
+    if automaton is None or not texts:
+        return found
+    starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    for last, (length, targets) in automaton.iter(SEPARATOR.join(texts)):
+        index = bisect_right(starts, last) - 1
+        offset = starts[index]
+        found[index].append((last - length + 1 - offset, last + 1 - offset, targets))
+    return found
+
+
+def _document_hits(
+    folded: Sequence[str], lowered: Sequence[str], caps: Sequence[bool], gaz: Gazetteer
+) -> list[list[Hit]]:
+    """The alias matches of each sentence: in mixed-case ones the case-sensitive automaton on
+    the folded text, then the Cyrillic one on its lower case; in ALL-CAPS ones the caps
+    automaton on the lower case."""
+    matcher = gaz.matcher
+    hits: list[list[Hit]] = [[] for _ in folded]
+    plain = [i for i, is_caps in enumerate(caps) if not is_caps]
+    capital = [i for i, is_caps in enumerate(caps) if is_caps]
+    for automaton, texts, rows in (
+        (matcher.exact, folded, plain),
+        (matcher.folded, lowered, plain),
+        (matcher.caps, lowered, capital),
+    ):
+        row_texts = [texts[i] for i in rows]
+        for row, row_hits in zip(rows, _automaton_hits(automaton, row_texts), strict=True):
+            hits[row].extend(row_hits)
+    return hits
 
 
 def _boundary_end(folded: str, start: int, end: int, target: AliasTarget, suffixes) -> int:
@@ -158,15 +202,10 @@ def _pick_target(targets: tuple[AliasTarget, ...], surface: str) -> AliasTarget:
     return sorted(targets, key=lambda t: t.alias)[0]
 
 
-def _gazetteer_mentions(text: str, folded: str, gaz: Gazetteer, caps: bool) -> list[Mention]:
-    matcher, settings = gaz.matcher, gaz.settings
-    lowered = lower_text(folded)
-    hits: list[tuple[int, int, tuple[AliasTarget, ...]]] = []
-    if caps:
-        hits.extend(_automaton_hits(matcher.caps, lowered))
-    else:
-        hits.extend(_automaton_hits(matcher.exact, folded))
-        hits.extend(_automaton_hits(matcher.folded, lowered))
+def _gazetteer_mentions(
+    text: str, folded: str, hits: list[Hit], gaz: Gazetteer, caps: bool
+) -> list[Mention]:
+    settings = gaz.settings
     candidates: list[tuple[int, int, AliasTarget]] = []
     for start, end, targets in hits:
         target = _pick_target(targets, folded[start:end])
@@ -196,6 +235,9 @@ def _gazetteer_mentions(text: str, folded: str, gaz: Gazetteer, caps: bool) -> l
 def _is_publication(folded: str, end: int, target: AliasTarget, gaz: Gazetteer, caps: bool):
     """A country or place in a publication's title ("Japan Times"), or a person in a place's
     or institution's name ("Chinggis Khaan International Airport")."""
+    following = RE_NEXT_WORD.match(folded, end)
+    if not following:
+        return False
     types = {gaz.entities[i].type for i in target.ids}
     if types <= {"country", "place"}:
         words = gaz.settings.publication_words
@@ -203,8 +245,7 @@ def _is_publication(folded: str, end: int, target: AliasTarget, gaz: Gazetteer, 
         words = gaz.settings.institution_words
     else:
         return False
-    following = RE_NEXT_WORD.match(folded, end)
-    if not words or not following:
+    if not words:
         return False
     word = following.group(1)
     return (word.capitalize() if caps else word) in words
@@ -318,27 +359,30 @@ def _strip_case_ending(name: str, gaz: Gazetteer) -> str:
 
 
 def _near_people(name: str, gaz: Gazetteer) -> set[str]:
+    """People whose Latin alias is a near spelling of ``name``: a typo of a long one-word
+    name (same first three letters and last letter), or the same surname with every other
+    word one edit away."""
     words = name.casefold().split()
-    found: set[str] = set()
-    for alias, entity_id in gaz.matcher.person_aliases:
-        other = alias.casefold().split()
-        if len(other) != len(words):
-            continue
-        if len(words) == 1:
-            a, b = words[0], other[0]
-            if (
-                len(a) >= 8
-                and a[:3] == b[:3]
-                and a[-1] == b[-1]
-                and abs(len(a) - len(b)) <= 1
-                and edit_distance(a, b) <= 2
-            ):
-                found.add(entity_id)
-        elif words[-1] == other[-1] and all(
-            x[:1] == y[:1] and edit_distance(x, y) <= 1 for x, y in zip(words, other, strict=True)
-        ):
-            found.add(entity_id)
-    return found
+    index = gaz.matcher.person_index
+    if len(words) == 1:
+        a = words[0]
+        if len(a) < 8:
+            return set()
+        return {
+            person.entity_id
+            for person in index.get((1, a[:3]), ())
+            if a[-1] == person.words[0][-1]
+            and abs(len(a) - len(person.words[0])) <= 1
+            and edit_distance(a, person.words[0]) <= 2
+        }
+    return {
+        person.entity_id
+        for person in index.get((len(words), words[-1] if words else ""), ())
+        if all(
+            x[:1] == y[:1] and edit_distance(x, y) <= 1
+            for x, y in zip(words, person.words, strict=True)
+        )
+    }
 
 
 def _person_mention(text: str, span: tuple[int, int], gaz: Gazetteer, method: str) -> Mention:
@@ -370,8 +414,8 @@ def _title_mentions(
     text: str, folded: str, gaz: Gazetteer, owner: list[str | None]
 ) -> list[Mention]:
     pattern = gaz.matcher.title_pattern
-    if pattern is None or not gaz.matcher.title_gate.active(fold_case(folded)):
-        return []  # no title word in the sentence
+    if pattern is None:
+        return []
     stopwords = _stopwords(gaz)
     mentions: list[Mention] = []
     for match in pattern.finditer(folded):
@@ -449,23 +493,41 @@ def find_mentions(text: str, gazetteer: Gazetteer, *, names: bool = True) -> lis
     ...     "President Amara Dossou met North Korean officials in Ulan Bator.", load_gazetteer())]
     [('Amara Dossou', 'P_AMARA_DOSSOU'), ('North Korean', 'PRK'), ('Ulan Bator', 'MNG')]
     """
-    if not text:
-        return []
-    folded = fold_text(text)
-    caps = is_all_caps(text)
-    mentions = _gazetteer_mentions(text, folded, gazetteer, caps)
-    if names and not caps:
-        owner = _owners(len(text), mentions)
-        mentions.extend(_title_mentions(text, folded, gazetteer, owner))
-        mentions.extend(_byline_mentions(text, folded, gazetteer, owner))
-    cited = [(m.start(), m.end()) for m in RE_CITATION.finditer(text)]
-    if cited:  # "(Campi, 2014; Hong, 2022)": cited authors and titles are no actors
-        mentions = [m for m in mentions if not any(s <= m.start and m.end <= e for s, e in cited)]
-    return sorted(mentions, key=lambda m: (m.start, m.end, m.entity_id))
+    return _document_mentions([text], [fold_text(text)], gazetteer, names=names)[0]
 
 
-def _recurring_names(texts: list[str], found: list[list[Mention]]) -> Iterator[tuple[int, Mention]]:
-    """Titled/bylined full names found again, untitled, elsewhere in the same document."""
+def _document_mentions(
+    texts: Sequence[str], folded: Sequence[str], gaz: Gazetteer, *, names: bool = True
+) -> list[list[Mention]]:
+    """The mentions of each sentence of a document (``folded``: their :func:`fold_text`),
+    with one automaton pass per alias table and one title gate pass over all of them."""
+    caps = [is_all_caps(text) for text in texts]
+    hits = _document_hits(folded, [lower_text(f) for f in folded], caps, gaz)
+    titled = gaz.matcher.title_gate.active_each([fold_case(f) for f in folded])
+    found = []
+    for text, text_folded, text_caps, text_hits, text_titled in zip(
+        texts, folded, caps, hits, titled, strict=True
+    ):
+        mentions = _gazetteer_mentions(text, text_folded, text_hits, gaz, text_caps)
+        if names and not text_caps and (text_titled or RE_BYLINE.match(text_folded)):
+            owner = _owners(len(text), mentions)
+            if text_titled:  # a title word is in the sentence
+                mentions.extend(_title_mentions(text, text_folded, gaz, owner))
+            mentions.extend(_byline_mentions(text, text_folded, gaz, owner))
+        if "(" in text:  # "(Campi, 2014; Hong, 2022)": cited authors and titles are no actors
+            cited = [(m.start(), m.end()) for m in RE_CITATION.finditer(text)]
+            mentions = [
+                m for m in mentions if not any(s <= m.start and m.end <= e for s, e in cited)
+            ]
+        found.append(sorted(mentions, key=lambda m: (m.start, m.end, m.entity_id)))
+    return found
+
+
+def _recurring_names(
+    texts: Sequence[str], folded: Sequence[str], found: list[list[Mention]]
+) -> Iterator[tuple[int, Mention]]:
+    """Titled/bylined full names found again, untitled, elsewhere in the same document
+    (``folded``: the sentences' :func:`fold_text`, searched in one pass)."""
     known: dict[str, Mention] = {}
     for mentions in found:
         for m in mentions:
@@ -475,25 +537,25 @@ def _recurring_names(texts: list[str], found: list[list[Mention]]) -> Iterator[t
         return
     alternation = "|".join(re.escape(k) for k in sorted(known, key=lambda k: (-len(k), k)))
     pattern = re.compile(rf"(?<![\w.])(?:{alternation})(?!\w)")
-    for index, (text, mentions) in enumerate(zip(texts, found, strict=True)):
-        folded = fold_text(text)
-        for match in pattern.finditer(folded):
-            start, end = match.span()
-            if any(m.start < end and start < m.end for m in mentions):
-                continue
-            origin = known[match.group(0)]
-            yield (
-                index,
-                Mention(
-                    start,
-                    end,
-                    text[start:end],
-                    origin.entity_id,
-                    "person",
-                    origin.name,
-                    origin.method,
-                ),
-            )
+    starts = list(accumulate((len(f) + 1 for f in folded[:-1]), initial=0))
+    for match in pattern.finditer(SEPARATOR.join(folded)):
+        index = bisect_right(starts, match.start()) - 1
+        start, end = match.start() - starts[index], match.end() - starts[index]
+        if any(m.start < end and start < m.end for m in found[index]):
+            continue
+        origin = known[match.group(0)]
+        yield (
+            index,
+            Mention(
+                start,
+                end,
+                texts[index][start:end],
+                origin.entity_id,
+                "person",
+                origin.name,
+                origin.method,
+            ),
+        )
 
 
 def extract_mentions(sentences: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
@@ -535,8 +597,9 @@ def extract_mentions(sentences: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFr
         sent_ids = [int(s) for s in all_sent_ids[begin:end]]
         offsets = [int(s) for s in all_offsets[begin:end]]
         begin = end
-        found = [find_mentions(text, gazetteer) for text in texts]
-        for index, mention in list(_recurring_names(texts, found)):
+        folded = [fold_text(text) for text in texts]
+        found = _document_mentions(texts, folded, gazetteer)
+        for index, mention in list(_recurring_names(texts, folded, found)):
             found[index].append(mention)
         rows = [
             (doc_id, sent_id, offset + m.start, offset + m.end, m.surface, m.entity_id,

@@ -20,8 +20,10 @@ a speed-up only; it cannot add or remove a match.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import ahocorasick
 
@@ -56,6 +58,8 @@ RE_DIGIT = re.compile(r"\d")
 #: digit ("0" after folding) is kept: most sentences have none.
 MIN_LITERAL = 2
 _MAX_CHOICES = 512
+#: Joins the texts of :meth:`PatternGate.active_each` (a line break: sentences hold none).
+SEPARATOR = "\n"
 
 
 def fold_case(text: str) -> str:
@@ -202,6 +206,25 @@ class PatternGate:
         if self.automaton is not None and folded:
             for _end, indices in self.automaton.iter(folded):  # type: ignore[attr-defined]
                 found.update(indices)
+        return found
+
+    def active_each(self, folded: Sequence[str]) -> list[set[int]]:
+        """:meth:`active` for each of several folded texts, from one pass over them joined.
+
+        A literal found across the join of two texts (one holding the separator) only
+        activates patterns in vain; a literal inside a text is always found.
+
+        >>> gate = build_gate([re.compile("visit"), re.compile("seoul")])
+        >>> [sorted(a) for a in gate.active_each(["a visit", "", "seoul visit"])]
+        [[0], [], [0, 1]]
+        """
+        found = [set(self.always) for _ in folded]
+        if self.automaton is None:
+            return found
+        starts = list(accumulate((len(text) + 1 for text in folded[:-1]), initial=0))
+        joined = SEPARATOR.join(folded)
+        for end, indices in self.automaton.iter(joined):  # type: ignore[attr-defined]
+            found[bisect_right(starts, end) - 1].update(indices)
         return found
 
 

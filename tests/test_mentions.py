@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import ahocorasick
 import pandas as pd
 import pytest
 import yaml
@@ -12,7 +13,13 @@ from hypothesis import strategies as st
 
 from mongolia_analysis.errors import SchemaError
 from mongolia_analysis.gazetteer import Gazetteer, load_gazetteer
-from mongolia_analysis.mentions import extract_mentions, find_mentions, is_all_caps, person_id
+from mongolia_analysis.mentions import (
+    _automaton_hits,
+    extract_mentions,
+    find_mentions,
+    is_all_caps,
+    person_id,
+)
 from mongolia_analysis.schema import TABLES
 
 GOLD_DIR = Path(__file__).parent / "gold"
@@ -376,6 +383,26 @@ def test_missing_column_raises(gaz: Gazetteer) -> None:
 )
 def test_is_all_caps(text: str, caps: bool) -> None:
     assert is_all_caps(text) is caps
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["ab", "xab", "", "abab"], [[(0, 2)], [(1, 3)], [], [(0, 2), (2, 4)]]),
+        (["a", "b"], [[], []]),  # "ab" only across the join: no hit
+        (["b", "ab"], [[], [(0, 2)]]),
+        ([], []),
+    ],
+)
+def test_automaton_hits_map_back_to_each_text(
+    texts: list[str], expected: list[list[tuple[int, int]]]
+) -> None:
+    automaton = ahocorasick.Automaton()
+    automaton.add_word("ab", (2, ("target",)))
+    automaton.make_automaton()
+    found = _automaton_hits(automaton, texts)
+    assert [[(start, end) for start, end, _ in hits] for hits in found] == expected
+    assert all(targets == ("target",) for hits in found for _, _, targets in hits)
 
 
 @pytest.mark.parametrize(

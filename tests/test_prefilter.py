@@ -122,3 +122,17 @@ WORDS = [
 @given(st.lists(st.sampled_from(WORDS) | st.text(max_size=6), max_size=12))
 def test_gate_keeps_every_match_in_generated_text(pieces: list[str]) -> None:
     _assert_gate_keeps_matches(" ".join(pieces))
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["they visited", "", "seoul"], [{0, 2}, {2}, {1, 2}]),
+        (["vis", "ited seoul"], [{2}, {1, 2}]),  # "visited" only across the join
+        ([], []),
+    ],
+)
+def test_active_each_is_active_per_text(texts: list[str], expected: list[set[int]]) -> None:
+    gate = build_gate([re.compile("visited"), re.compile("seoul"), re.compile(r"\w")])
+    assert gate.active_each(texts) == expected
+    assert gate.active_each(texts) == [gate.active(text) for text in texts]
