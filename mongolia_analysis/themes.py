@@ -28,10 +28,13 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import ahocorasick
@@ -57,6 +60,11 @@ DEFAULT_CYRILLIC_SUFFIX_MAX = 8
 RE_CODE_ID = re.compile(r"^[A-Z][A-Z0-9_]*$")
 RE_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 RE_SPACE_RUN = re.compile(r" {2,}")
+#: Joins normalised sentences for one automaton pass: normalisation maps it to a space, so
+#: no normalised text or term holds it and no match crosses it.
+SEPARATOR = "\n"
+#: Sentences coded per automaton pass.
+CODING_BATCH = 4096
 
 #: One character in, one character out: hyphens, dashes and odd spaces become a space,
 #: typographic apostrophes and quotes become ASCII.
@@ -162,6 +170,16 @@ class Codebook:
     def ids(self) -> tuple[str, ...]:
         """Code ids in codebook order."""
         return tuple(code.id for code in self.codes)
+
+    @cached_property
+    def rank(self) -> Mapping[str, int]:
+        """Code id -> its position in codebook order."""
+        return MappingProxyType({code_id: index for index, code_id in enumerate(self.ids)})
+
+    @cached_property
+    def requiring(self) -> frozenset[str]:
+        """Ids of the codes that only count with one of their ``require`` terms."""
+        return frozenset(code.id for code in self.codes if code.require)
 
     def code(self, code_id: str) -> Code:
         """The :class:`Code` with id ``code_id`` (``KeyError`` naming the file if unknown)."""
@@ -276,6 +294,9 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+Match = tuple[int, int, tuple[Term, ...]]  # (last, length, terms), as the automaton gives
+
+
 def find_terms(text: str, codebook: Codebook) -> list[Hit]:
     """Every term occurrence in ``text`` (all roles, overlaps included), at word boundaries.
 
@@ -288,9 +309,32 @@ def find_terms(text: str, codebook: Codebook) -> list[Hit]:
     if automaton.kind != ahocorasick.AHOCORASICK or not text:
         return []
     norm, offsets = normalize_text(text)
+    matches = ((last, length, terms) for last, (length, terms) in automaton.iter(norm))
+    return _term_hits(norm, offsets, matches, codebook)
+
+
+def _batch_matches(norms: Sequence[str], codebook: Codebook) -> list[list[Match]]:
+    """The automaton matches of each normalised text (offsets in its text), from one pass
+    over the texts joined by :data:`SEPARATOR`."""
+    found: list[list[Match]] = [[] for _ in norms]
+    automaton = codebook.automaton
+    if automaton.kind != ahocorasick.AHOCORASICK or not norms:
+        return found
+    starts = list(itertools.accumulate((len(norm) + 1 for norm in norms[:-1]), initial=0))
+    for last, (length, terms) in automaton.iter(SEPARATOR.join(norms)):
+        index = bisect_right(starts, last) - 1
+        found[index].append((last - starts[index], length, terms))
+    return found
+
+
+def _term_hits(
+    norm: str, offsets: list[int] | None, matches: Iterable[Match], codebook: Codebook
+) -> list[Hit]:
+    """The matches of a normalised text that sit on word boundaries, as :class:`Hit` in the
+    original text (``offsets``: from :func:`normalize_text`)."""
     size = len(norm)
     hits: list[Hit] = []
-    for last, (length, terms) in automaton.iter(norm):
+    for last, length, terms in matches:
         start = last - length + 1
         if start > 0 and _is_word_char(norm[start - 1]):
             continue
@@ -324,7 +368,11 @@ def code_text(text: str, codebook: Codebook) -> dict[str, list[str]]:
     >>> code_text("Mongolia's third neighbor policy, not its trade balance.", load_codebook())
     {'THIRD_NEIGHBOUR': ['third neighbor']}
     """
-    hits = find_terms(text, codebook)
+    return _codes_of(text, find_terms(text, codebook), codebook)
+
+
+def _codes_of(text: str, hits: list[Hit], codebook: Codebook) -> dict[str, list[str]]:
+    """:func:`code_text` from the sentence's :func:`find_terms` hits."""
     masks = [(h.start, h.end) for h in hits if h.term.role == "ignore"]
     if masks:
         hits = [
@@ -342,8 +390,7 @@ def code_text(text: str, codebook: Codebook) -> dict[str, list[str]]:
         surface = text[hit.start : hit.end]
         if surface.lower() not in (s.lower() for s in surfaces):
             surfaces.append(surface)
-    needs = {code.id for code in codebook.codes if code.require}
-    order = {code_id: index for index, code_id in enumerate(codebook.ids)}
+    needs, order = codebook.requiring, codebook.rank
     return {
         code: found[code]
         for code in sorted(found, key=order.__getitem__)
@@ -544,12 +591,21 @@ def code_sentences(sentences: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     [['VENUE', 'hosted'], ['PREVENTIVE_DIPLOMACY', 'secret talks']]
     """
     table = schema.RowBatches("codings", CODING_COLUMNS)
-    for row in sentences.itertuples(index=False):
-        text = "" if pd.isna(row.text) else str(row.text)
-        table.extend(
-            (row.doc_id, row.sent_id, row.start, row.end, code, "; ".join(surfaces), text)
-            for code, surfaces in code_text(text, codebook).items()
-        )
+    rows = schema.iter_rows(sentences, ["doc_id", "sent_id", "start", "end", "text"])
+    while batch := list(itertools.islice(rows, CODING_BATCH)):
+        texts = ["" if pd.isna(text) else str(text) for *_, text in batch]
+        normalized = [normalize_text(text) for text in texts]
+        matches = _batch_matches([norm for norm, _ in normalized], codebook)
+        for (doc_id, sent_id, start, end, _), text, (norm, offsets), text_matches in zip(
+            batch, texts, normalized, matches, strict=True
+        ):
+            if not text:
+                continue
+            hits = _term_hits(norm, offsets, text_matches, codebook)
+            table.extend(
+                (doc_id, sent_id, start, end, code, "; ".join(surfaces), text)
+                for code, surfaces in _codes_of(text, hits, codebook).items()
+            )
     frame = table.frame()
     if len(frame):
         order = {code_id: index for index, code_id in enumerate(codebook.ids)}
