@@ -181,6 +181,17 @@ class Codebook:
         """Ids of the codes that only count with one of their ``require`` terms."""
         return frozenset(code.id for code in self.codes if code.require)
 
+    @cached_property
+    def split_automata(self) -> tuple[Any, Any]:
+        """:attr:`automaton` in two: the include and exclude terms and ignore phrases, which
+        every sentence is searched for, and the require terms, looked up only in a sentence
+        where a code of :attr:`requiring` is included (see :func:`code_sentences`)."""
+        scan_roles = tuple(role for role in TERM_ROLES if role != "require")
+        return (
+            _build_automaton(self.codes, self.ignore, roles=scan_roles),
+            _build_automaton(self.codes, (), roles=("require",)),
+        )
+
     def code(self, code_id: str) -> Code:
         """The :class:`Code` with id ``code_id`` (``KeyError`` naming the file if unknown)."""
         for code in self.codes:
@@ -271,11 +282,14 @@ def _compile_term(text: str, role: str, code: str | None) -> tuple[str, Term]:
     return key, term
 
 
-def _build_automaton(codes: Sequence[Code], ignore: Sequence[str]) -> Any:
-    """One Aho-Corasick automaton over every include/exclude/require/ignore term."""
+def _build_automaton(
+    codes: Sequence[Code], ignore: Sequence[str], *, roles: Sequence[str] = TERM_ROLES
+) -> Any:
+    """One Aho-Corasick automaton over the include/exclude/require terms of ``roles`` and
+    the ``ignore`` phrases."""
     by_key: dict[str, list[Term]] = defaultdict(list)
     for code in codes:
-        for role in TERM_ROLES:
+        for role in roles:
             for text in getattr(code, role):
                 key, term = _compile_term(text, role, code.id)
                 by_key[key].append(term)
@@ -313,11 +327,10 @@ def find_terms(text: str, codebook: Codebook) -> list[Hit]:
     return _term_hits(norm, offsets, matches, codebook)
 
 
-def _batch_matches(norms: Sequence[str], codebook: Codebook) -> list[list[Match]]:
-    """The automaton matches of each normalised text (offsets in its text), from one pass
-    over the texts joined by :data:`SEPARATOR`."""
+def _batch_matches(norms: Sequence[str], automaton: Any) -> list[list[Match]]:
+    """The matches of a codebook automaton in each normalised text (offsets in its text),
+    from one pass over the texts joined by :data:`SEPARATOR`."""
     found: list[list[Match]] = [[] for _ in norms]
-    automaton = codebook.automaton
     if automaton.kind != ahocorasick.AHOCORASICK or not norms:
         return found
     starts = list(itertools.accumulate((len(norm) + 1 for norm in norms[:-1]), initial=0))
@@ -380,11 +393,22 @@ def _codes_of(text: str, hits: list[Hit], codebook: Codebook) -> dict[str, list[
             for h in hits
             if h.term.role == "ignore" or not any(s <= h.start and h.end <= e for s, e in masks)
         ]
-    vetoed = {h.term.code for h in hits if h.term.role == "exclude"}
-    required = {h.term.code for h in hits if h.term.role == "require"}
+    includes: list[Hit] = []
+    vetoed: set[str | None] = set()
+    required: set[str | None] = set()
+    for hit in hits:
+        role = hit.term.role
+        if role == "include":
+            includes.append(hit)
+        elif role == "exclude":
+            vetoed.add(hit.term.code)
+        elif role == "require":
+            required.add(hit.term.code)
+    if not includes:
+        return {}
     found: dict[str, list[str]] = {}
-    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
-        if hit.term.role != "include" or hit.term.code in vetoed or hit.term.code is None:
+    for hit in sorted(includes, key=lambda h: (h.start, -h.end)):
+        if hit.term.code in vetoed or hit.term.code is None:
             continue
         surfaces = found.setdefault(hit.term.code, [])
         surface = text[hit.start : hit.end]
@@ -572,6 +596,29 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
 
 
 # -- tables -------------------------------------------------------------------------------
+def _batch_hits(texts: Sequence[str], codebook: Codebook) -> list[list[Hit]]:
+    """What :func:`find_terms` gives for each text, but with one automaton pass over all
+    texts, and require terms looked up only in the texts where a code needing one is
+    included (elsewhere they cannot change :func:`code_text`)."""
+    scan, require = codebook.split_automata
+    normalized = [normalize_text(text) for text in texts]
+    matches = _batch_matches([norm for norm, _ in normalized], scan)
+    found = [
+        _term_hits(norm, offsets, text_matches, codebook)
+        for (norm, offsets), text_matches in zip(normalized, matches, strict=True)
+    ]
+    needy = [
+        index
+        for index, hits in enumerate(found)
+        if any(h.term.role == "include" and h.term.code in codebook.requiring for h in hits)
+    ]
+    required = _batch_matches([normalized[index][0] for index in needy], require)
+    for index, text_matches in zip(needy, required, strict=True):
+        norm, offsets = normalized[index]
+        found[index] += _term_hits(norm, offsets, text_matches, codebook)
+    return found
+
+
 def code_sentences(sentences: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Code every sentence: one row per (sentence, code) whose own terms matched.
 
@@ -594,14 +641,9 @@ def code_sentences(sentences: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     rows = schema.iter_rows(sentences, ["doc_id", "sent_id", "start", "end", "text"])
     while batch := list(itertools.islice(rows, CODING_BATCH)):
         texts = ["" if pd.isna(text) else str(text) for *_, text in batch]
-        normalized = [normalize_text(text) for text in texts]
-        matches = _batch_matches([norm for norm, _ in normalized], codebook)
-        for (doc_id, sent_id, start, end, _), text, (norm, offsets), text_matches in zip(
-            batch, texts, normalized, matches, strict=True
+        for (doc_id, sent_id, start, end, _), text, hits in zip(
+            batch, texts, _batch_hits(texts, codebook), strict=True
         ):
-            if not text:
-                continue
-            hits = _term_hits(norm, offsets, text_matches, codebook)
             table.extend(
                 (doc_id, sent_id, start, end, code, "; ".join(surfaces), text)
                 for code, surfaces in _codes_of(text, hits, codebook).items()

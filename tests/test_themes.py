@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from mongolia_analysis.errors import DataFileError
 from mongolia_analysis.schema import conform
 from mongolia_analysis.themes import (
+    _batch_hits,
+    _batch_matches,
     code_cooccurrence,
     code_document_matrix,
     code_sentences,
@@ -500,3 +502,46 @@ def test_seed_matrix_has_every_document_and_code(seed_corpus) -> None:
     assert matrix.columns.tolist() == seed_corpus.documents["doc_id"].tolist()
     assert matrix.index.tolist() == list(seed_corpus.codebook.ids)
     assert int(matrix.to_numpy().sum()) == len(seed_corpus.codings)
+
+
+@pytest.mark.parametrize(
+    ("norms", "expected"),
+    [
+        (["steppe", "a steppe", "", "steppesteppe"], [[5], [7], [], [5, 11]]),
+        (["step", "pe"], [[], []]),  # "steppe" only across the join: no match
+        ([], []),
+    ],
+)
+def test_batch_matches_map_back_to_each_text(norms: list[str], expected: list[list[int]]) -> None:
+    cb = parse_codebook(
+        {"codes": [{"id": "A", "definition": "d", "kind": "asset", "include": ["steppe"]}]}
+    )
+    found = _batch_matches(norms, cb.automaton)
+    assert [[last for last, _, _ in matches] for matches in found] == expected
+    assert all(length == 6 for matches in found for _, length, _ in matches)
+
+
+def test_batch_hits_code_like_find_terms() -> None:
+    cb = parse_codebook(
+        {
+            "codes": [
+                {"id": "A", "definition": "d", "kind": "asset", "include": ["talks"]},
+                {"id": "B", "definition": "d", "kind": "asset", "include": ["trust"],
+                 "require": ["Korea*"]},
+            ]
+        }
+    )  # fmt: skip
+    texts = ["Trust and talks with Koreans.", "", "Trust  alone.", "Korea talks", "TALKS"]
+    batched = _batch_hits(texts, cb)
+    assert [code_text(t, cb) for t in texts] == [
+        {"A": ["talks"], "B": ["Trust"]},
+        {},
+        {},
+        {"A": ["talks"]},
+        {"A": ["TALKS"]},
+    ]
+    for text, hits in zip(texts, batched, strict=True):
+        include = [h for h in find_terms(text, cb) if h.term.role != "require" or "Trust" in text]
+        assert sorted(hits, key=lambda h: (h.start, h.end)) == sorted(
+            include, key=lambda h: (h.start, h.end)
+        )
