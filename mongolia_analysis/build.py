@@ -467,6 +467,7 @@ def execute_notebook(
     cwd: Path,
     kernel_manager: type,
     kernel: WarmKernel | None = None,
+    shared: SharedCorpus | None = None,
 ) -> None:
     """Execute ``source`` with papermill into ``target``.
 
@@ -477,6 +478,8 @@ def execute_notebook(
         cwd: the kernel's working directory.
         kernel_manager: the kernel manager class for a fresh kernel.
         kernel: run on this warm kernel instead (reset first) of a fresh one.
+        shared: the build's shared corpus, installed in the warm kernel (a fresh kernel gets
+            it from ``kernel_manager``).
 
     Raises:
         _CellFailure: a cell raised; ``target`` holds the partially executed notebook.
@@ -489,7 +492,8 @@ def execute_notebook(
     options: dict[str, Any] = {"resources": {"metadata": {"path": str(cwd)}}}
     try:
         if kernel is not None:
-            options.update(km=kernel.prepare(cwd), engine_name=warm_engine())
+            km, kc = kernel.prepare(cwd, shared)
+            options.update(km=km, warm_client=kc, engine_name=warm_engine())
         else:
             options.update(kernel_manager_class=kernel_manager)
         pm.execute_notebook(
@@ -808,74 +812,91 @@ def _run(
 
     kernels = KernelGroup()
     warm: list[WarmKernel] = []
-    try:
-        corpus, shared = timed(
-            "corpus", "loading the corpus", lambda: _load_corpus(params, files, work, shared)
+    per_thread = threading.local()
+    # (corpus, shared corpus) once loaded: the notebooks' threads start their kernels first
+    loaded: Future = Future()
+    warm_manager = kernel_manager_class(work, kernels)
+
+    def warm_kernel() -> WarmKernel:
+        """This thread's warm kernel, started if it can be (else the notebook reports why)."""
+        kernel = getattr(per_thread, "kernel", None)
+        if kernel is None:
+            kernel = per_thread.kernel = WarmKernel(warm_manager)
+            with lock:
+                warm.append(kernel)
+        with contextlib.suppress(Exception):
+            kernel.start(work)
+        return kernel
+
+    def run_notebook(source: Path) -> None:
+        cwd = work / f"cwd-{source.stem}"
+        cwd.mkdir()
+        kernel = warm_kernel() if reuse_kernels else None
+        _, shared_corpus = loaded.result()
+        manager = warm_manager if kernel else kernel_manager_class(work, kernels, shared_corpus)
+        timed(
+            source.name,
+            f"executing {source.name}",
+            lambda: execute_notebook(
+                source,
+                executed / source.name,
+                parameters,
+                cwd=cwd,
+                kernel_manager=manager,
+                kernel=kernel,
+                shared=shared_corpus,
+            ),
         )
-        kernel_manager = kernel_manager_class(work, kernels, shared)
-        per_thread = threading.local()
 
-        def run_notebook(source: Path) -> None:
-            cwd = work / f"cwd-{source.stem}"
-            cwd.mkdir()
-            kernel = None
-            if reuse_kernels:
-                kernel = getattr(per_thread, "kernel", None)
-                if kernel is None:
-                    kernel = per_thread.kernel = WarmKernel(kernel_manager)
-                    with lock:
-                        warm.append(kernel)
-            timed(
-                source.name,
-                f"executing {source.name}",
-                lambda: execute_notebook(
-                    source,
-                    executed / source.name,
-                    parameters,
-                    cwd=cwd,
-                    kernel_manager=kernel_manager,
-                    kernel=kernel,
-                ),
-            )
-
-        def tables() -> None:
-            try:
-                target = staging / "tables"
-                timed(
-                    "tables", "writing tables/ (Parquet, CSV)", lambda: write_tables(corpus, target)
-                )
-            except Exception as exc:
-                detail = f"{type(exc).__name__}: {_one_line(exc)}"
-                raise _StepFailure(f"writing the corpus tables failed: {detail}") from None
-
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="brief")
-        futures: list[Future] = []
+    def tables() -> None:
+        corpus, _ = loaded.result()
         try:
-            brief_future = pool.submit(run_notebook, sources[0])
-            futures = [brief_future, pool.submit(tables)]
-            futures += [pool.submit(run_notebook, nb) for nb in sources[1:]]
-            brief_future.result()
-            _render(params, executed / sources[0].name, staging, timed)
-            wait(futures, return_when=FIRST_EXCEPTION)
-            for future in futures:  # the first failure in submission order
-                if future.done() and future.exception() is not None:
-                    raise future.exception()  # type: ignore[misc]
-            wait(futures)
-            for future in futures:
-                future.result()
-        except BaseException:
-            # Stop the other notebooks' kernels at once (interruption or failure), then wait
-            # for their threads, which end as soon as their kernel is gone.
-            with interrupts.deferred(), _quiet_papermill():
-                kernels.stop()
-                for future in futures:
-                    future.cancel()
-                pool.shutdown(wait=True, cancel_futures=True)
-                kernels.stop()  # any kernel started while the first stop was under way
+            target = staging / "tables"
+            timed("tables", "writing tables/ (Parquet, CSV)", lambda: write_tables(corpus, target))
+        except Exception as exc:
+            detail = f"{type(exc).__name__}: {_one_line(exc)}"
+            raise _StepFailure(f"writing the corpus tables failed: {detail}") from None
+
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="brief")
+    futures: list[Future] = []
+    try:
+        # the notebooks first: their threads start the kernels while the corpus loads
+        futures = [pool.submit(run_notebook, nb) for nb in sources]
+        futures.append(pool.submit(tables))
+        try:
+            loaded.set_result(
+                timed(
+                    "corpus",
+                    "loading the corpus",
+                    lambda: _load_corpus(params, files, work, shared),
+                )
+            )
+        except BaseException as exc:
+            loaded.set_exception(exc)  # the waiting threads give up too
             raise
-        pool.shutdown(wait=True)
+        shared = loaded.result()[1]
+        futures[0].result()
+        _render(params, executed / sources[0].name, staging, timed)
+        wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:  # the first failure in submission order
+            if future.done() and future.exception() is not None:
+                raise future.exception()  # type: ignore[misc]
+        wait(futures)
+        for future in futures:
+            future.result()
+    except BaseException:
+        # Stop the other notebooks' kernels at once (interruption or failure), then wait
+        # for their threads, which end as soon as their kernel is gone.
+        with interrupts.deferred(), _quiet_papermill():
+            kernels.stop()
+            for future in futures:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+            kernels.stop()  # any kernel started while the first stop was under way
+        raise
     finally:
         with interrupts.deferred():
+            pool.shutdown(wait=True)
             kernels.stop()  # the warm kernels, done with
             for kernel in warm:
                 kernel.discard()

@@ -49,6 +49,10 @@ KERNEL_NAME = "python3"
 #: Seconds a kernel gets to exit after SIGTERM before it is killed.
 STOP_GRACE = 3.0
 SHARED_CORPUS_FILE = "corpus.pickle"
+#: Modules a build's kernel imports as it starts: what every notebook of the brief imports.
+PRELOAD = ("mongolia_analysis.report",)
+#: The call, in a kernel, that installs a shared corpus (see :func:`use_shared_corpus`).
+_USE_SHARED = "__import__('mongolia_analysis.kernels', fromlist=['_']).use_shared_corpus"
 
 
 # -- the shared corpus --------------------------------------------------------------------
@@ -151,7 +155,8 @@ def use_shared_corpus(path: str) -> None:
     """
     import mongolia_analysis
 
-    original = mongolia_analysis.load_corpus
+    # the real function, also when a warm kernel installs the shared corpus a second time
+    original = getattr(mongolia_analysis.load_corpus, "unshared", mongolia_analysis.load_corpus)
 
     @functools.wraps(original)
     def load_corpus(paths: Any, **options: Any) -> Any:
@@ -163,6 +168,7 @@ def use_shared_corpus(path: str) -> None:
                 return corpus
         return original(paths, **options)
 
+    load_corpus.unshared = original  # type: ignore[attr-defined]
     mongolia_analysis.load_corpus = load_corpus
 
 
@@ -276,10 +282,11 @@ def kernel_manager_class(
             capture_output=True,
         )
 
-    exec_lines = []
+    # Imported at start-up (a started kernel waits for its first notebook while the build
+    # loads the corpus); no name is bound in the notebook's namespace.
+    exec_lines = [f"__import__({module!r})" for module in PRELOAD]
     if shared is not None:
-        call = f"__import__('mongolia_analysis.kernels', fromlist=['_']).use_shared_corpus({str(shared.path)!r})"  # noqa: E501
-        exec_lines.append(call)
+        exec_lines.append(f"{_USE_SHARED}({str(shared.path)!r})")
 
     class BuildKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any) -> None:
@@ -330,45 +337,65 @@ class WarmKernel:
     """One kernel that executes several notebooks in turn (always from the thread that made it).
 
     Starting a kernel and importing pandas, matplotlib and the library costs more than most of
-    the brief's notebooks compute, so a build gives each of its worker threads one kernel.
-    Before each notebook the kernel's namespace is reset (:data:`RESET_CODE`: variables,
-    execution count and open figures go; imported modules stay) and its working directory set
-    to the notebook's own. A kernel that died or timed out is replaced by a fresh one.
+    the brief's notebooks compute, so a build gives each of its worker threads one kernel,
+    started (:meth:`start`) while the build still loads the corpus. The kernel keeps one
+    client, connected once: a new client waits 0.2 s for the kernel's output channel to fall
+    quiet, which would cost every notebook that much. Before each notebook the kernel's
+    namespace is reset (:data:`RESET_CODE`: variables, execution count and open figures go;
+    imported modules stay), its working directory set to the notebook's own and, in a build
+    that shares its corpus, :func:`use_shared_corpus` installed. A kernel that died or timed
+    out is replaced by a fresh one.
     """
 
     def __init__(self, manager_class: type, *, startup_timeout: float = 60) -> None:
         self.manager_class = manager_class
         self.startup_timeout = startup_timeout
         self.km: Any = None
+        self.kc: Any = None
 
-    def prepare(self, cwd: Path) -> Any:
-        """A running kernel with an empty namespace in ``cwd``; returns its kernel manager."""
+    def start(self, cwd: Path) -> None:
+        """Start the kernel (in ``cwd``) and connect its client, unless it is running."""
         from jupyter_core.utils import run_sync
 
         if self.km is not None and not run_sync(self.km.is_alive)():
             self.discard()
-        if self.km is None:
-            km = self.manager_class(kernel_name=KERNEL_NAME)
-            run_sync(km.start_kernel)(cwd=str(cwd))
-            self.km = km
-        else:
-            run_sync(self._run_code)(RESET_CODE.format(cwd=str(cwd)))
-        return self.km
+        if self.km is not None:
+            return
+        self.km = self.manager_class(kernel_name=KERNEL_NAME)
+        try:
+            run_sync(self.km.start_kernel)(cwd=str(cwd))
+            self.kc = run_sync(self._connect)()
+        except BaseException:
+            self.discard()
+            raise
 
-    async def _run_code(self, code: str) -> None:
+    def prepare(self, cwd: Path, shared: SharedCorpus | None = None) -> tuple[Any, Any]:
+        """A running kernel with an empty namespace in ``cwd``, using ``shared`` if given;
+        returns its kernel manager and its connected client."""
+        from jupyter_core.utils import run_sync
+
+        self.start(cwd)
+        code = RESET_CODE.format(cwd=str(cwd))
+        if shared is not None:
+            code += f"{_USE_SHARED}({str(shared.path)!r})\n"
+        run_sync(self._run_code)(code)
+        return self.km, self.kc
+
+    async def _connect(self) -> Any:
         kc = self.km.client()
         kc.start_channels()
-        try:
-            await kc.wait_for_ready(timeout=self.startup_timeout)
-            reply = await kc.execute_interactive(
-                code,
-                silent=True,
-                store_history=False,
-                timeout=self.startup_timeout,
-                output_hook=lambda message: None,
-            )
-        finally:
-            kc.stop_channels()
+        await kc.wait_for_ready(timeout=self.startup_timeout)
+        kc.allow_stdin = False
+        return kc
+
+    async def _run_code(self, code: str) -> None:
+        reply = await self.kc.execute_interactive(
+            code,
+            silent=True,
+            store_history=False,
+            timeout=self.startup_timeout,
+            output_hook=lambda message: None,
+        )
         content = reply.get("content", {})
         if content.get("status") != "ok":
             raise RuntimeError(
@@ -378,6 +405,9 @@ class WarmKernel:
     def discard(self) -> None:
         """Stop this kernel (a fresh one is started for the next notebook)."""
         km, self.km = self.km, None
+        kc, self.kc = self.kc, None
+        if kc is not None:
+            kc.stop_channels()
         if km is None:
             return
         process = getattr(getattr(km, "provisioner", None), "process", None)
@@ -393,8 +423,9 @@ class WarmKernel:
 def warm_engine() -> str:
     """The name of papermill's engine for :class:`WarmKernel` (registered on first use).
 
-    papermill's own nbclient engine, except that the kernel client's channels are closed when
-    the notebook is done while the kernel, which the engine does not own, keeps running.
+    papermill's own nbclient engine, except that it runs the notebook through the warm
+    kernel's own client (``warm_client``, connected once) and leaves kernel and client
+    running: the :class:`WarmKernel` owns both.
     """
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
@@ -415,6 +446,7 @@ def warm_engine() -> str:
         ) -> Any:
             for unused in ("input_path", "timeout", "startup_timeout"):
                 kwargs.pop(unused, None)
+            kc = kwargs.pop("warm_client")
             client = PapermillNotebookClient(
                 nb_man,
                 timeout=execution_timeout,
@@ -426,11 +458,8 @@ def warm_engine() -> str:
                 stderr_file=stderr_file,
                 **kwargs,
             )
-            try:
-                return client.execute()
-            finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
+            client.kc = kc  # connected once by the warm kernel, which keeps it
+            return client.execute()
 
     try:
         papermill_engines.get_engine(WARM_ENGINE)

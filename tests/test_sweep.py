@@ -250,6 +250,33 @@ def test_shared_corpus_and_warm_kernels_change_nothing(tmp_path, monkeypatch):
     assert page(warm) == page(cold)
 
 
+def test_warm_kernel_keeps_one_connected_client(tmp_path):
+    """A warm kernel is connected once: every notebook after the first reuses its client (a
+    new client would wait for the kernel's output channel to fall quiet each time)."""
+    group = kernels.KernelGroup()
+    kernel = kernels.WarmKernel(kernels.kernel_manager_class(tmp_path, group))
+    try:
+        kernel.start(tmp_path)
+        first = kernel.prepare(tmp_path)
+        second = kernel.prepare(tmp_path)
+        assert first == second and first[1] is kernel.kc and kernel.kc.channels_running
+    finally:
+        kernel.discard()
+        group.stop()
+    assert kernel.km is None and kernel.kc is None
+
+
+def test_shared_corpus_installed_twice_wraps_load_corpus_once(tmp_path, monkeypatch):
+    import mongolia_analysis
+
+    real = mongolia_analysis.load_corpus
+    monkeypatch.setattr(mongolia_analysis, "load_corpus", real)
+    kernels.use_shared_corpus(str(tmp_path / "a.pickle"))
+    kernels.use_shared_corpus(str(tmp_path / "b.pickle"))  # the next notebook of a warm kernel
+    assert mongolia_analysis.load_corpus is not real
+    assert mongolia_analysis.load_corpus.unshared is real
+
+
 def test_warm_kernel_forgets_the_previous_notebook(tmp_path):
     first = notebook(tmp_path, "a_first.ipynb", "leftover = 42\nimport os\nprint(os.getcwd())")
     second = notebook(
