@@ -7,8 +7,8 @@ package's nbconvert template (``templates/brief``: no scripts, system fonts, inl
 figures as ``data:`` URIs, a Content-Security-Policy that forbids scripts and fetches) and
 adds a table of contents built from the sections' ``<h2>`` ids. The page never asks any
 network host for anything. :func:`html_to_pdf` prints that page
-with WeasyPrint through a URL fetcher that refuses everything but ``data:`` URIs (tables
-whose words fit the page are marked first, see :func:`mark_plain_tables`).
+with WeasyPrint through a URL fetcher that refuses everything but ``data:`` URIs (its tables'
+column widths are set first, see :func:`fix_table_layout`).
 """
 
 from __future__ import annotations
@@ -35,10 +35,14 @@ READER_MIMETYPES = ("text/html", "image/png", "image/jpeg", "image/svg+xml", "te
 #: Cell tags whose cells are build machinery, not content.
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "papermill-error-cell-tag", "remove"})
 SECTION_CLASS = "brief-section"
-#: Class of the tables whose words never need breaking when printed (see mark_plain_tables).
+#: Class of the printed tables whose column widths are set (see fix_table_layout).
+FIXED_TABLE_CLASS = "fixed-columns"
+#: Class of the tables whose words never need breaking when printed (see fix_table_layout).
 PLAIN_TABLE_CLASS = "print-words"
 #: Characters of a printed line at the tables' print size (8.5 pt on A4 with the margins).
 PLAIN_TABLE_BUDGET = 90
+#: Characters a cell's padding takes, for the column widths of printed tables.
+CELL_PADDING = 3
 RE_WORD = re.compile(r"\S+")
 #: The page's Content-Security-Policy: no script, no frame, no fetch; only inline styles and
 #: ``data:`` images (the figures). Browsers enforce it even where escaping had a hole.
@@ -221,50 +225,108 @@ def offline_url_fetcher():
     return URLFetcher(allowed_protocols=("data",), timeout=1, allow_redirects=False)
 
 
-def mark_plain_tables(root: Any, *, budget: int = PLAIN_TABLE_BUDGET) -> int:
-    """Add the class ``print-words`` to tables that never need a break inside a word.
+def _cells(row: Any) -> list[Any]:
+    return [cell for cell in row if cell.tag in ("td", "th")]
 
-    WeasyPrint sizes table columns from their content. With ``overflow-wrap: anywhere`` (what
-    lets a column of long URLs wrap inside the printed page) it measures the narrowest width
-    of every cell letter by letter, which costs most of the PDF's time. A table whose
-    columns' longest words, side by side, fit in ``budget`` characters needs no such break:
-    the stylesheet gives its cells ``overflow-wrap: break-word``, measured word by word.
-    Tables holding tables are left alone. Returns the number of tables marked.
+
+def _column_extents(table: Any) -> list[tuple[int, int]]:
+    """Per column, in characters: its longest word and its longest cell (min and max content)."""
+    extents: list[tuple[int, int]] = []
+    for row in table.iter("tr"):
+        for column, cell in enumerate(_cells(row)):
+            text = " ".join("".join(cell.itertext()).split())
+            longest = max((len(word) for word in RE_WORD.findall(text)), default=0)
+            if column == len(extents):
+                extents.append((0, 0))
+            low, high = extents[column]
+            extents[column] = (max(low, longest), max(high, len(text)))
+    return extents
+
+
+def column_shares(extents: list[tuple[int, int]], *, budget: int) -> list[float]:
+    """Column widths as shares of the table's width, as an automatic table layout gives them.
+
+    ``extents`` holds each column's narrowest and widest content in characters (its longest
+    word and its longest cell); ``budget`` is the characters of the line. When every column
+    fits at its widest, the line is shared in proportion to the widest contents; when not even
+    the narrowest fit, in proportion to those; in between, every column gets its narrowest
+    width plus a part of the rest in proportion to how much more it could use (CSS 2.1,
+    §17.5.2.2). Each column also gets :data:`CELL_PADDING` characters of padding.
+
+    Example:
+        >>> [round(share, 2) for share in column_shares([(4, 4), (6, 200)], budget=90)]
+        [0.08, 0.92]
+        >>> column_shares([(1, 1), (1, 1)], budget=90)
+        [0.5, 0.5]
+    """
+    low = [n + CELL_PADDING for n, _ in extents]
+    high = [max(n, m) + CELL_PADDING for n, m in extents]
+    if sum(high) <= budget or sum(low) >= budget:
+        widths = high if sum(high) <= budget else low
+    else:
+        spare = (budget - sum(low)) / (sum(high) - sum(low))
+        widths = [a + (b - a) * spare for a, b in zip(low, high, strict=True)]
+    total = sum(widths)
+    return [width / total for width in widths]
+
+
+def fix_table_layout(root: Any, *, budget: int = PLAIN_TABLE_BUDGET) -> int:
+    """Give every table its column widths and a fixed layout, and mark its words' breaks.
+
+    WeasyPrint's automatic table layout measures the narrowest and widest width of every cell
+    through Pango before it lays the table out, which costs more of the PDF's time than
+    anything else. The same shares are estimated here from the cells' characters
+    (:func:`column_shares`), written as ``<col style="width: …%">`` elements, and the table
+    gets the class ``fixed-columns`` (``table-layout: fixed`` in the stylesheet). A table whose
+    columns' longest words, side by side, fit in ``budget`` characters also gets the class
+    ``print-words``: its cells break only between words (``overflow-wrap: break-word``),
+    others anywhere, so that a column of long URLs still wraps inside the page. Tables
+    holding tables, and tables with cells spanning columns, are left to the automatic layout.
+    Returns the number of tables given a fixed layout.
 
     Args:
         root: the page's ElementTree root (as WeasyPrint parsed it).
-        budget: characters of a printed line, cell padding included (3 per column).
+        budget: characters of a printed line, cell padding included.
 
     Example:
         >>> import xml.etree.ElementTree as ET
         >>> page = ET.fromstring("<div><table><tr><td>short words</td><td>12</td></tr></table>"
         ...                      "<table><tr><td>" + "x" * 120 + "</td></tr></table></div>")
-        >>> mark_plain_tables(page), [t.get("class") for t in page.iter("table")]
-        (1, ['print-words', None])
+        >>> fix_table_layout(page), [t.get("class") for t in page.iter("table")]
+        (2, ['fixed-columns print-words', 'fixed-columns'])
+        >>> [col.get("style") for col in page.find("table").iter("col")]
+        ['width: 73.7%', 'width: 26.3%']
     """
-    marked = 0
+    fixed = 0
     for table in root.iter("table"):
-        if sum(1 for _ in table.iter("table")) > 1:
+        nested = sum(1 for _ in table.iter("table")) > 1
+        if nested or any(
+            cell.get("colspan") not in (None, "1")
+            for row in table.iter("tr")
+            for cell in _cells(row)
+        ):
             continue
-        widths: dict[int, int] = {}
-        for row in table.iter("tr"):
-            cells = [cell for cell in row if cell.tag in ("td", "th")]
-            for column, cell in enumerate(cells):
-                text = "".join(cell.itertext())
-                longest = max((len(word) for word in RE_WORD.findall(text)), default=0)
-                widths[column] = max(widths.get(column, 0), longest)
-        if sum(width + 3 for width in widths.values()) <= budget:
-            table.set("class", f"{table.get('class') or ''} {PLAIN_TABLE_CLASS}".strip())
-            marked += 1
-    return marked
+        extents = _column_extents(table)
+        if not extents:
+            continue
+        classes = [table.get("class") or "", FIXED_TABLE_CLASS]
+        if sum(longest + CELL_PADDING for longest, _ in extents) <= budget:
+            classes.append(PLAIN_TABLE_CLASS)
+        table.set("class", " ".join(classes).strip())
+        group = table.makeelement("colgroup", {})
+        for share in column_shares(extents, budget=budget):
+            group.append(table.makeelement("col", {"style": f"width: {share:.1%}"}))
+        table.insert(0, group)
+        fixed += 1
+    return fixed
 
 
 def pdf_document(markup: str):
-    """The brief's HTML parsed by WeasyPrint, offline, its plain tables marked (not rendered)."""
+    """The brief's HTML parsed by WeasyPrint, offline, its tables' columns sized (not rendered)."""
     import weasyprint
 
     document = weasyprint.HTML(string=markup, base_url=None, url_fetcher=offline_url_fetcher())
-    mark_plain_tables(document.etree_element)
+    fix_table_layout(document.etree_element)
     return document
 
 

@@ -255,25 +255,72 @@ def _table(cells: list[str], rows: int = 3) -> str:
 
 
 @pytest.mark.parametrize(
-    ("markup", "marked"),
+    ("markup", "fixed", "marked"),
     [
-        (_table(["2014", "meeting hosted", "Mongolia, Japan"]), True),
-        (_table(["a"] * 14), True),
-        (_table([f"https://example.org/long/path/{i}/without/spaces" for i in range(14)]), False),
-        (_table(["x" * 95]), False),  # one word wider than the printed line
-        (_table(["word " * 30, "x" * 60]), True),  # long text, short words
-        ("<table><tr><td>" + _table(["a"]) + "</td></tr></table>", False),  # nested: outer
+        (_table(["2014", "meeting hosted", "Mongolia, Japan"]), True, True),
+        (_table(["a"] * 14), True, True),
+        (
+            _table([f"https://example.org/long/path/{i}/without/spaces" for i in range(14)]),
+            True,
+            False,
+        ),
+        (_table(["x" * 95]), True, False),  # one word wider than the printed line
+        (_table(["word " * 30, "x" * 60]), True, True),  # long text, short words
+        ("<table><tr><td>" + _table(["a"]) + "</td></tr></table>", False, False),  # nested: outer
+        (
+            '<table><tr><td colspan="2">a</td></tr><tr><td>b</td><td>c</td></tr></table>',
+            False,
+            False,
+        ),
     ],
 )
-def test_mark_plain_tables(markup, marked):
+def test_fix_table_layout_marks_tables(markup, fixed, marked):
     import xml.etree.ElementTree as ET
 
-    from mongolia_analysis.render import PLAIN_TABLE_CLASS, mark_plain_tables
+    from mongolia_analysis.render import FIXED_TABLE_CLASS, PLAIN_TABLE_CLASS, fix_table_layout
 
     root = ET.fromstring(f"<div>{markup}</div>")
-    mark_plain_tables(root)
+    fix_table_layout(root)
     outer = next(root.iter("table"))
-    assert (outer.get("class") == PLAIN_TABLE_CLASS) is marked
+    classes = (outer.get("class") or "").split()
+    assert (FIXED_TABLE_CLASS in classes) is fixed
+    assert (PLAIN_TABLE_CLASS in classes) is marked
+    cols = [col for col in outer if col.tag == "colgroup" for col in col]
+    assert len(cols) == (len(next(outer.iter("tr"))) if fixed else 0)
+
+
+def test_fix_table_layout_keeps_a_tables_own_classes_and_its_rows():
+    import xml.etree.ElementTree as ET
+
+    from mongolia_analysis.render import fix_table_layout
+
+    root = ET.fromstring(
+        '<div><table class="brief-table events">'
+        "<tr><th>Year</th><th>What</th></tr>"
+        "<tr><td>2014</td><td>talks in Ulaanbaatar</td></tr></table></div>"
+    )
+    assert fix_table_layout(root) == 1
+    table = root.find("table")
+    assert table.get("class") == "brief-table events fixed-columns print-words"
+    assert [child.tag for child in table] == ["colgroup", "tr", "tr"]
+    widths = [float(col.get("style").removeprefix("width: ").removesuffix("%")) for col in table[0]]
+    assert widths[0] < widths[1] and sum(widths) == pytest.approx(100, abs=0.2)
+
+
+@pytest.mark.parametrize(
+    ("extents", "budget", "shares"),
+    [
+        ([(1, 1), (1, 1)], 90, [0.5, 0.5]),  # equal columns share equally
+        ([(2, 7), (2, 37)], 90, [0.2, 0.8]),  # all fit at their widest (10 + 40): by widest
+        ([(27, 27), (57, 57)], 30, [1 / 3, 2 / 3]),  # not even the words fit: by longest word
+        ([(7, 7), (7, 100)], 90, [10 / 90, 80 / 90]),  # in between: words, then what is left
+        ([(0, 0), (9, 9)], 90, [0.2, 0.8]),  # an empty column keeps its padding
+    ],
+)
+def test_column_shares(extents, budget, shares):
+    from mongolia_analysis.render import column_shares
+
+    assert column_shares(extents, budget=budget) == pytest.approx(shares)
 
 
 def _page_with(table: str) -> str:
@@ -294,11 +341,12 @@ def _page_with(table: str) -> str:
     ids=["long-words", "plain-words"],
 )
 def test_printed_tables_stay_inside_the_page(cells, marked):
-    from mongolia_analysis.render import PLAIN_TABLE_CLASS, pdf_document
+    from mongolia_analysis.render import FIXED_TABLE_CLASS, PLAIN_TABLE_CLASS, pdf_document
 
     document = pdf_document(_page_with(_table(cells, rows=1)))
     table = next(document.etree_element.iter("table"))
-    assert (table.get("class") == PLAIN_TABLE_CLASS) is marked
+    classes = table.get("class").split()
+    assert FIXED_TABLE_CLASS in classes and (PLAIN_TABLE_CLASS in classes) is marked
     page = document.render().pages[0]
     right = max(b.position_x + b.width for b in _text_boxes(page._page_box))
     assert right <= page.width - page._page_box.margin_right + 0.5
