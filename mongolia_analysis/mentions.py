@@ -73,6 +73,7 @@ RE_BYLINE_END = re.compile(r"[|(;]| - |\d")
 RE_BYLINE_SPLIT = re.compile(r",\s*|\s+(?:and|&)\s+")
 RE_SLUG = re.compile(r"[^A-Z0-9]+")
 RE_SPACES = re.compile(r"\s+")
+RE_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +98,11 @@ def is_all_caps(text: str) -> bool:
     >>> is_all_caps("JAPAN AND MONGOLIA FORGE HISTORIC DEFENSE PACT"), is_all_caps("The US")
     (True, False)
     """
-    if text.isascii():  # for ASCII, isupper/islower mean A-Z/a-z: count them in C
-        data = text.encode("ascii")
-        upper = len(data) - len(data.translate(None, ASCII_UPPER))
-        lower = len(data) - len(data.translate(None, ASCII_LOWER))
-    else:
-        upper = sum(map(str.isupper, text))
-        lower = sum(map(str.islower, text))
+    # in ASCII, isupper/islower mean A-Z/a-z: count those in C, the other characters one by one
+    data = text.encode("ascii", "ignore")
+    others = RE_NON_ASCII.findall(text) if len(data) < len(text) else []
+    upper = len(data) - len(data.translate(None, ASCII_UPPER)) + sum(map(str.isupper, others))
+    lower = len(data) - len(data.translate(None, ASCII_LOWER)) + sum(map(str.islower, others))
     return upper >= CAPS_MIN_LETTERS and lower <= CAPS_MAX_LOWER_SHARE * (upper + lower)
 
 
@@ -196,6 +195,8 @@ def _boundary_end(folded: str, start: int, end: int, target: AliasTarget, suffix
 
 
 def _pick_target(targets: tuple[AliasTarget, ...], surface: str) -> AliasTarget:
+    if len(targets) == 1:
+        return targets[0]
     for target in targets:
         if target.alias == surface:
             return target
