@@ -17,7 +17,9 @@ traced to its sentence. Parameterised notebooks, executed by papermill through
 
 from __future__ import annotations
 
-from .corpus import Corpus, CorpusOptions
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     BuildError,
     DataFileError,
@@ -26,9 +28,24 @@ from .errors import (
     ParameterError,
     SchemaError,
 )
-from .loading import load_corpus
+
+if TYPE_CHECKING:
+    from .corpus import Corpus, CorpusOptions
+    from .loading import load_corpus
 
 __version__ = "0.1.0"
+
+#: Names imported on first use (they import pandas): ``mongolia-brief`` answers a reused
+#: build, ``params`` or an error without paying for it.
+_LAZY = {"Corpus": ".corpus", "CorpusOptions": ".corpus", "load_corpus": ".loading"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "BuildError",

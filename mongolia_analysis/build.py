@@ -875,6 +875,9 @@ def _run(
             loaded.set_exception(exc)  # the waiting threads give up too
             raise
         shared = loaded.result()[1]
+        from . import render
+
+        render.import_renderers(params.formats)  # while the first notebook runs
         futures[0].result()
         _render(params, executed / sources[0].name, staging, timed)
         wait(futures, return_when=FIRST_EXCEPTION)

@@ -17,14 +17,16 @@ import base64
 import copy
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from . import paths
+
+if TYPE_CHECKING:
+    import nbformat
 
 TEMPLATE_DIR = paths.PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "brief"
@@ -159,7 +161,9 @@ def reader_view(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     sections = find_sections(_cells_html(cells))
     if len(sections) > 1:
         first = next(i for i, c in enumerate(cells) if find_sections(_cells_html([c])))
-        toc = nbformat.v4.new_raw_cell(toc_html(sections[1:]))
+        from nbformat.v4 import new_raw_cell
+
+        toc = new_raw_cell(toc_html(sections[1:]))
         toc.metadata["raw_mimetype"] = "text/html"
         out.cells.insert(first + 1, toc)
     return out
@@ -175,6 +179,15 @@ def _cells_html(cells: list) -> str:
 
 def _base64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def import_renderers(formats: Sequence[str] = ("html", "pdf")) -> None:
+    """Import what rendering ``formats`` needs (nbconvert; WeasyPrint for a PDF) ahead of
+    use: a build does it while its first notebook runs, off the critical path."""
+    import nbconvert.exporters.html  # noqa: F401
+
+    if "pdf" in formats:
+        import weasyprint  # noqa: F401
 
 
 def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, colophon: str = "") -> str:
@@ -213,6 +226,8 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, colophon: str = "
 
 def render_html(notebook: Path, target: Path, *, title: str, colophon: str = "") -> Path:
     """Read an executed notebook and write its reader's HTML to ``target``."""
+    import nbformat
+
     nb = nbformat.read(notebook, as_version=4)
     target.write_text(notebook_to_html(nb, title=title, colophon=colophon), encoding="utf-8")
     return target

@@ -624,3 +624,19 @@ def test_bug_outside_any_step_points_to_debug(tmp_path, monkeypatch, capsys, whe
     assert "Traceback (most recent call last)" in err and "package_versions" in err
     assert err.strip().splitlines()[-1].startswith("mongolia-brief: unexpected error while")
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # lock released, nothing left
+
+
+def test_cli_starts_without_pandas():
+    """`mongolia-brief` answers `params`, errors and reused builds without importing pandas
+    (its names are exported lazily by the package)."""
+    code = (
+        "import sys, mongolia_analysis, mongolia_analysis.cli, mongolia_analysis.sweep\n"
+        "print(sorted(m for m in ('pandas', 'nbformat', 'weasyprint') if m in sys.modules))\n"
+        "from mongolia_analysis import load_corpus, Corpus\n"
+        "print(load_corpus.__module__, Corpus.__module__, 'pandas' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split("\n")
+    assert out[0] == "[]"
+    assert out[1] == "mongolia_analysis.loading mongolia_analysis.corpus True"
