@@ -48,7 +48,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,8 @@ RE_DESTINATION_BEFORE = re.compile(r"(?:\b(?:to|in|at)\s+(?:the\s+)?|^\s*(?:the\
 #: Matched at the end of a country mention (``match(text, end)``).
 RE_CAPITAL_AFTER = re.compile(r"(?:['’]s)?\s+capital\b", re.IGNORECASE)
 RE_ISO3 = re.compile(r"^[A-Z]{3}$")
+RE_PLACE_PREFIX = re.compile(r"^(?:place|city|capital|loc)[:\s-]+")
+NORM_CACHE_SIZE = 4096
 RE_WORD = re.compile(r"[\w’'-]+")
 RE_PHRASE_END = re.compile(r"[,;:.!?()]")
 #: A modal verb: a happening named by a noun after it is a possibility of its own ("offered to
@@ -319,9 +321,11 @@ def _default_lexicon() -> EventLexicon:
     return load_event_lexicon(data_file("event_types.yaml"))
 
 
+@lru_cache(maxsize=NORM_CACHE_SIZE)
 def _norm(value: str) -> str:
+    """A place name or id as the place table keys it (the same few names recur)."""
     value = value.lower().replace("_", " ").strip()
-    value = re.sub(r"^(?:place|city|capital|loc)[:\s-]+", "", value)
+    value = RE_PLACE_PREFIX.sub("", value)
     return " ".join(value.replace(".", " ").split())
 
 
@@ -494,8 +498,10 @@ def _sentence_dates(
     text: str, *, published: str | None, previous: DateExpression | None
 ) -> tuple[list[DateExpression], str | None]:
     """Resolved event dates of a sentence, and the publication stamp if it carries one."""
-    quoted = _quoted(text)
     found = find_dates(text)
+    if not found:
+        return [], None
+    quoted = _quoted(text)
     stamp = next((d for d in found if d.published and not d.relative), None)
     anchor = stamp.iso if stamp is not None else published
     absolute = [d for d in found if not d.relative and not d.published]
