@@ -209,6 +209,8 @@ def _gazetteer_mentions(
     settings = gaz.settings
     candidates: list[tuple[int, int, AliasTarget]] = []
     for start, end, targets in hits:
+        if start > 0 and folded[start - 1].isalnum():
+            continue  # inside a word (the first test of _boundary_end, made before the pick)
         target = _pick_target(targets, folded[start:end])
         stop = _boundary_end(folded, start, end, target, settings.cyrillic_suffixes)
         if stop >= 0:
