@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 import pandas as pd
@@ -140,9 +140,9 @@ class Term:
     ends_with_digit: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One term occurrence in a sentence (offsets into the sentence text)."""
+class Hit(NamedTuple):
+    """One term occurrence in a sentence (offsets into the sentence text). A named tuple:
+    cheaper to make than a frozen dataclass, and a corpus has one per term occurrence."""
 
     start: int
     end: int
