@@ -57,9 +57,7 @@ def build_cooccurrence(
         frame = frame[frame["entity_type"].isin(list(entity_types))]
     frame = frame[frame["entity_id"].notna()]
     per_sentence: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for doc_id, sent_id, entity_id in zip(
-        frame["doc_id"], frame["sent_id"], frame["entity_id"], strict=True
-    ):
+    for doc_id, sent_id, entity_id in schema.iter_rows(frame, MENTION_COLUMNS):
         per_sentence[(str(doc_id), int(sent_id))].add(str(entity_id))
     sentences: Counter[tuple[str, str]] = Counter()
     documents: dict[tuple[str, str], set[str]] = defaultdict(set)
