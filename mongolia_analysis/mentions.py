@@ -180,10 +180,9 @@ def _document_hits(
     return hits
 
 
-def _boundary_end(folded: str, start: int, end: int, target: AliasTarget, suffixes) -> int:
-    """The end of the mention if the match sits on word boundaries, else -1."""
-    if start > 0 and folded[start - 1].isalnum():
-        return -1
+def _boundary_end(folded: str, end: int, target: AliasTarget, suffixes) -> int:
+    """The end of the mention if the match ends on a word boundary (a Cyrillic alias may take
+    a case suffix first), else -1."""
     if end >= len(folded) or not folded[end].isalnum():
         return end
     if not (target.cyrillic and is_cyrillic(folded[end])):
@@ -212,9 +211,9 @@ def _gazetteer_mentions(
     candidates: list[tuple[int, int, AliasTarget]] = []
     for start, end, targets in hits:
         if start > 0 and folded[start - 1].isalnum():
-            continue  # inside a word (the first test of _boundary_end, made before the pick)
+            continue  # starts inside a word
         target = _pick_target(targets, folded[start:end])
-        stop = _boundary_end(folded, start, end, target, settings.cyrillic_suffixes)
+        stop = _boundary_end(folded, end, target, settings.cyrillic_suffixes)
         if stop >= 0:
             candidates.append((start, stop, target))
     candidates.sort(key=lambda c: (c[0] - c[1], c[0], c[2].alias))
