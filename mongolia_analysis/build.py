@@ -55,6 +55,7 @@ from .errors import BuildError, MongoliaAnalysisError, ParameterError
 from .kernels import (
     KERNEL_NAME,
     KernelGroup,
+    KernelPool,
     SharedCorpus,
     WarmKernel,
     kernel_manager_class,
@@ -592,6 +593,7 @@ def build_brief(
     workers: int | None = None,
     shared_corpus: SharedCorpus | None = None,
     reuse_kernels: bool = True,
+    kernel_pool: KernelPool | None = None,
     **overrides: Any,
 ) -> BuildResult:
     """Build the brief into ``reports_dir/<run name>/`` and return what was written.
@@ -609,6 +611,9 @@ def build_brief(
             loaded from this build's inputs as they are now, else the corpus is loaded again.
         reuse_kernels: run the notebooks of each worker on one kernel, reset between
             notebooks (:class:`~.kernels.WarmKernel`); False: a fresh kernel per notebook.
+        kernel_pool: take the warm kernels from this pool and give them back after a good
+            build (a sweep's worker keeps its kernels from one brief to the next); None:
+            the build starts its own.
         **overrides: parameter values (as for :meth:`BriefParams.from_mapping`).
 
     Raises:
@@ -656,6 +661,7 @@ def build_brief(
                 workers=n_workers,
                 shared=shared_corpus,
                 reuse_kernels=reuse_kernels,
+                kernel_pool=kernel_pool,
                 started=started,
             )
     late = interrupts.pending(published=True)
@@ -677,6 +683,7 @@ def _build_and_publish(
     workers: int,
     shared: SharedCorpus | None,
     reuse_kernels: bool,
+    kernel_pool: KernelPool | None,
     started: float,
 ) -> BuildResult:
     """Build into a hidden folder next to ``final``, then put it in place of ``final``.
@@ -700,6 +707,7 @@ def _build_and_publish(
                 files=manifest["inputs"]["corpus"]["files"],
                 shared=shared,
                 reuse_kernels=reuse_kernels,
+                kernel_pool=kernel_pool,
             )
         manifest = {**manifest, **built, "built_at": _now(), "reused": []}
         manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
@@ -788,6 +796,7 @@ def _run(
     files: dict[str, str],
     shared: SharedCorpus | None,
     reuse_kernels: bool = True,
+    kernel_pool: KernelPool | None = None,
 ) -> dict:
     """Every step into ``staging``; returns the manifest's build part (timings, notebooks)."""
     n_steps = 2 + len(sources) + len(params.formats)
@@ -815,13 +824,16 @@ def _run(
     per_thread = threading.local()
     # (corpus, shared corpus) once loaded: the notebooks' threads start their kernels first
     loaded: Future = Future()
-    warm_manager = kernel_manager_class(work, kernels)
+    if kernel_pool is not None:
+        kernel_pool.group = kernels  # the kernels it starts for this build are the build's
+    warm_manager = kernel_pool.manager if kernel_pool else kernel_manager_class(work, kernels)
 
     def warm_kernel() -> WarmKernel:
         """This thread's warm kernel, started if it can be (else the notebook reports why)."""
         kernel = getattr(per_thread, "kernel", None)
         if kernel is None:
-            kernel = per_thread.kernel = WarmKernel(warm_manager)
+            kernel = kernel_pool.take() if kernel_pool else WarmKernel(warm_manager)
+            per_thread.kernel = kernel
             with lock:
                 warm.append(kernel)
         with contextlib.suppress(Exception):
@@ -887,6 +899,10 @@ def _run(
         wait(futures)
         for future in futures:
             future.result()
+        if kernel_pool is not None:  # a good build: its kernels serve the next one
+            for kernel in warm:
+                kernel_pool.give_back(kernel)
+            warm.clear()
     except BaseException:
         # Stop the other notebooks' kernels at once (interruption or failure), then wait
         # for their threads, which end as soon as their kernel is gone.

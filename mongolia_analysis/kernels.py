@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 KERNEL_NAME = "python3"
 #: Seconds a kernel gets to exit after SIGTERM before it is killed.
 STOP_GRACE = 3.0
+#: Seconds between checks that a warm kernel being reset is still alive.
+ALIVE_POLL = 0.25
 SHARED_CORPUS_FILE = "corpus.pickle"
 #: Modules a build's kernel imports as it starts: what every notebook of the brief imports.
 PRELOAD = ("mongolia_analysis.report",)
@@ -144,19 +146,23 @@ def _read_shared(path: str | Path, key: tuple[str, str, str] | None = None) -> t
         return found, pickle.load(handle)
 
 
-def use_shared_corpus(path: str) -> None:
+def use_shared_corpus(path: str | None) -> None:
     """In a build's kernel: let ``load_corpus`` of the build's inputs return the shared corpus.
 
-    Called by the kernel at start-up (``IPKernelApp.exec_lines``); it defines no name in the
-    notebook's namespace. ``mongolia_analysis.load_corpus`` is wrapped: a call with the
-    shared corpus's paths (and no ``strict``/``catalog`` option) returns a fresh unpickled
-    copy of the corpus (so that no notebook sees another's changes to it); every other call
-    goes to the real function.
+    Called by the kernel at start-up (``IPKernelApp.exec_lines``) or by a warm kernel's reset;
+    it defines no name in the notebook's namespace. ``mongolia_analysis.load_corpus`` is
+    wrapped: a call with the shared corpus's paths (and no ``strict``/``catalog`` option)
+    returns a fresh unpickled copy of the corpus (so that no notebook sees another's changes
+    to it); every other call goes to the real function. ``None`` puts the real function back
+    (a warm kernel's next build may share no corpus).
     """
     import mongolia_analysis
 
     # the real function, also when a warm kernel installs the shared corpus a second time
     original = getattr(mongolia_analysis.load_corpus, "unshared", mongolia_analysis.load_corpus)
+    if path is None:
+        mongolia_analysis.load_corpus = original
+        return
 
     @functools.wraps(original)
     def load_corpus(paths: Any, **options: Any) -> Any:
@@ -199,6 +205,11 @@ class KernelGroup:
         """Process ids of the kernels started so far (running or not)."""
         with self._lock:
             return frozenset(self._pids)
+
+    def release(self, pid: int) -> None:
+        """Let the kernel ``pid`` outlive the group (a warm kernel going back to its pool)."""
+        with self._lock:
+            self._pids.discard(pid)
 
     def stop(self, *, grace: float = STOP_GRACE) -> None:
         """Stop every kernel of the group: SIGTERM, then SIGKILL after ``grace`` seconds."""
@@ -256,7 +267,7 @@ def _terminate(pids: list[int], *, grace: float) -> None:
 
 def kernel_manager_class(
     workdir: Path | None = None,
-    group: KernelGroup | None = None,
+    group: KernelGroup | KernelPool | None = None,
     shared: SharedCorpus | None = None,
 ) -> type:
     """A kernel manager class for one build (see the module docstring).
@@ -264,7 +275,8 @@ def kernel_manager_class(
     Args:
         workdir: the build's work folder: connection files and the IPython directory go here
             (None: Jupyter's defaults, as when a notebook is run by hand).
-        group: where started kernels are registered (and which stops them); None: a new one.
+        group: where started kernels are registered (and which stops them); None: a new one;
+            a :class:`KernelPool`: the group of the build using the pool.
         shared: the corpus the kernels should use instead of loading it again.
     """
     group = group if group is not None else KernelGroup()
@@ -375,11 +387,15 @@ class WarmKernel:
         from jupyter_core.utils import run_sync
 
         self.start(cwd)
-        code = RESET_CODE.format(cwd=str(cwd))
-        if shared is not None:
-            code += f"{_USE_SHARED}({str(shared.path)!r})\n"
-        run_sync(self._run_code)(code)
+        path = str(shared.path) if shared is not None else None
+        run_sync(self._run_code)(RESET_CODE.format(cwd=str(cwd)) + f"{_USE_SHARED}({path!r})\n")
         return self.km, self.kc
+
+    @property
+    def pid(self) -> int | None:
+        """The kernel's process id while it runs (None before it starts and once discarded)."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        return None if process is None else process.pid
 
     async def _connect(self) -> Any:
         kc = self.km.client()
@@ -389,14 +405,25 @@ class WarmKernel:
         return kc
 
     async def _run_code(self, code: str) -> None:
-        reply = await self.kc.execute_interactive(
-            code,
-            silent=True,
-            store_history=False,
-            timeout=self.startup_timeout,
-            output_hook=lambda message: None,
+        """Run ``code`` silently; raise RuntimeError if it fails or the kernel dies meanwhile
+        (a build being stopped kills its kernels: waiting for a reply would never end)."""
+        import asyncio
+
+        reply_task = asyncio.ensure_future(
+            self.kc.execute_interactive(
+                code,
+                silent=True,
+                store_history=False,
+                timeout=self.startup_timeout,
+                output_hook=lambda message: None,
+            )
         )
-        content = reply.get("content", {})
+        while not reply_task.done():
+            await asyncio.wait({reply_task}, timeout=ALIVE_POLL)
+            if not reply_task.done() and not await self.km.is_alive():
+                reply_task.cancel()
+                raise RuntimeError("the kernel stopped while it was being reset")
+        content = reply_task.result().get("content", {})
         if content.get("status") != "ok":
             raise RuntimeError(
                 f"resetting the kernel failed: {content.get('ename')}: {content.get('evalue')}"
@@ -417,6 +444,59 @@ class WarmKernel:
         context = getattr(km, "context", None)
         if context is not None and getattr(km, "_created_context", False):
             context.destroy(linger=0)
+
+
+class KernelPool:
+    """Warm kernels kept between the builds of one process (a sweep's worker builds several
+    briefs in turn): starting a kernel and importing the library is then paid once per
+    kernel, not once per brief.
+
+    A build takes its kernels from the pool (:meth:`take`) and, when it succeeded, gives them
+    back (:meth:`give_back`); a failed or interrupted build stops them like its own. While a
+    build uses the pool, the kernels it starts belong to that build's :class:`KernelGroup`
+    (:attr:`group`), so stopping the build stops them. Their connection files and IPython
+    directory are in ``workdir``, which must outlive the pool; :meth:`close` stops them all.
+    """
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.group = KernelGroup()  # the group of the build using the pool
+        self.manager = kernel_manager_class(workdir, self)
+        self._idle: list[WarmKernel] = []
+        self._lock = threading.Lock()
+
+    # the KernelGroup interface the kernel manager class uses: the current build's group
+    def check_open(self) -> None:
+        """As :meth:`KernelGroup.check_open` of the build using the pool."""
+        self.group.check_open()
+
+    def add(self, pid: int) -> None:
+        """As :meth:`KernelGroup.add` of the build using the pool."""
+        self.group.add(pid)
+
+    def take(self) -> WarmKernel:
+        """An idle kernel (running, or to be started) for the build using the pool."""
+        with self._lock:
+            kernel = self._idle.pop() if self._idle else WarmKernel(self.manager)
+        if kernel.pid is not None:
+            self.group.add(kernel.pid)
+        return kernel
+
+    def give_back(self, kernel: WarmKernel) -> None:
+        """Keep ``kernel`` for the next build (a stopped one is dropped)."""
+        pid = kernel.pid
+        if pid is None:
+            return
+        self.group.release(pid)
+        with self._lock:
+            self._idle.append(kernel)
+
+    def close(self) -> None:
+        """Stop every idle kernel of the pool."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for kernel in idle:
+            kernel.discard()
 
 
 @functools.cache

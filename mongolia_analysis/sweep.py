@@ -11,7 +11,9 @@ parameter sets) calls :func:`build_sweep`, which
    again;
 3. runs the builds in parallel worker processes (one per core by default), each an ordinary
    :func:`~.build.build_brief` into its own run folder, with the same locking, reuse and
-   atomic publishing; the progress lines of all runs come back prefixed with the run name;
+   atomic publishing; each worker keeps its warm kernels from one brief to the next
+   (:class:`~.kernels.KernelPool`), so kernels start and import the library once per worker;
+   the progress lines of all runs come back prefixed with the run name;
 4. writes ``reports/index.html``, an offline page linking every report in the folder.
 
 A failed brief does not stop the others; :class:`~.errors.BuildError` lists the failures at
@@ -25,6 +27,7 @@ from __future__ import annotations
 import html
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import secrets
 import shutil
@@ -55,7 +58,7 @@ from .build import (
     print_progress,
 )
 from .errors import BuildError, MongoliaAnalysisError, ParameterError
-from .kernels import SharedCorpus, corpus_key, load_full_corpus, share_corpus
+from .kernels import KernelPool, SharedCorpus, corpus_key, load_full_corpus, share_corpus
 from .params import BriefParams
 from .render import CSP
 
@@ -325,6 +328,7 @@ def _run_pool(
                 force,
                 workers,
                 shared.get(corpus_key(p.corpus, p.gazetteer, p.codebook)),
+                str(work),
             )
             futures[pool.submit(_build_one, job)] = run.name
         pending = set(futures)
@@ -376,9 +380,11 @@ class _Job:
     force: bool
     workers: int
     shared: SharedCorpus | None
+    work: str  # the sweep's hidden folder: the workers' kernels keep their files there
 
 
 _LINES: Any = None
+_KERNELS: KernelPool | None = None
 
 
 def _init_worker(lines: Any) -> None:
@@ -403,6 +409,17 @@ def _ready() -> None:
     """A no-op task: submitted first, it makes the pool start its workers."""
 
 
+def _kernel_pool(work: str) -> KernelPool:
+    """This worker's warm kernels, kept from one brief to the next (stopped when it exits)."""
+    global _KERNELS
+    if _KERNELS is None:
+        folder = Path(work) / f"kernels-{os.getpid()}"
+        folder.mkdir(exist_ok=True)
+        _KERNELS = KernelPool(folder)
+        multiprocessing.util.Finalize(_KERNELS, _KERNELS.close, exitpriority=10)
+    return _KERNELS
+
+
 def _build_one(job: _Job) -> BuildResult:
     def progress(message: str) -> None:
         if _LINES is not None:
@@ -417,6 +434,7 @@ def _build_one(job: _Job) -> BuildResult:
         progress=progress,
         workers=job.workers,
         shared_corpus=job.shared,
+        kernel_pool=_kernel_pool(job.work),
     )
 
 

@@ -266,6 +266,41 @@ def test_warm_kernel_keeps_one_connected_client(tmp_path):
     assert kernel.km is None and kernel.kc is None
 
 
+def test_kernel_pool_serves_one_build_after_another_and_drops_a_failed_ones(tmp_path):
+    """A sweep worker's pool: the second brief runs on the first one's kernel (same process,
+    a fresh namespace, its own focus); a failed build's kernels are stopped, not kept."""
+    pid = notebook(
+        tmp_path,
+        "a_pid.ipynb",
+        "import os\nprint(os.getpid(), 'leftover' in globals(), focus)\nleftover = 1",
+    )
+    broken = notebook(tmp_path, "b_broken.ipynb", "raise ValueError('broken on purpose')")
+    pool = kernels.KernelPool(tmp_path / "kernels")
+    (tmp_path / "kernels").mkdir()
+    common = {"corpus": str(TINY_CORPUS), "formats": "html", "progress": None, "workers": 1}
+
+    def printed(result) -> list[str]:
+        nb = nbformat.read(result.directory / "notebooks" / "a_pid.ipynb", as_version=4)
+        return "".join(
+            o["text"] for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout"
+        ).split()
+
+    try:
+        first = build_brief(reports_dir=tmp_path / "r", notebooks=[pid], kernel_pool=pool, **common)
+        second = build_brief(
+            reports_dir=tmp_path / "r", notebooks=[pid], kernel_pool=pool, focus="KOR", **common
+        )
+        kernel_pid = int(printed(first)[0])
+        assert printed(first) == [str(kernel_pid), "False", "PRK"]
+        assert printed(second) == [str(kernel_pid), "False", "KOR"]
+        assert [k.pid for k in pool._idle] == [kernel_pid]
+        with pytest.raises(BuildError, match="broken on purpose"):
+            build_brief(reports_dir=tmp_path / "r", notebooks=[broken], kernel_pool=pool, **common)
+        assert pool._idle == [] and kernels._exited(kernel_pid)  # stopped with its build
+    finally:
+        pool.close()
+
+
 def test_shared_corpus_installed_twice_wraps_load_corpus_once(tmp_path, monkeypatch):
     import mongolia_analysis
 
@@ -275,6 +310,8 @@ def test_shared_corpus_installed_twice_wraps_load_corpus_once(tmp_path, monkeypa
     kernels.use_shared_corpus(str(tmp_path / "b.pickle"))  # the next notebook of a warm kernel
     assert mongolia_analysis.load_corpus is not real
     assert mongolia_analysis.load_corpus.unshared is real
+    kernels.use_shared_corpus(None)  # a later build of a warm kernel shares no corpus
+    assert mongolia_analysis.load_corpus is real
 
 
 def test_warm_kernel_forgets_the_previous_notebook(tmp_path):
