@@ -30,7 +30,7 @@ import itertools
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -308,7 +308,7 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-Match = tuple[int, int, tuple[Term, ...]]  # (last, length, terms), as the automaton gives
+Normalized = tuple[str, list[int] | None]  # what normalize_text gives
 
 
 def find_terms(text: str, codebook: Codebook) -> list[Hit]:
@@ -319,60 +319,54 @@ def find_terms(text: str, codebook: Codebook) -> list[Hit]:
     >>> [(h.term.code, text[h.start:h.end]) for h in find_terms(text, cb)]
     [('NUCLEAR_FREE', 'nuclear-free')]
     """
-    automaton = codebook.automaton
-    if automaton.kind != ahocorasick.AHOCORASICK or not text:
+    if not text:
         return []
-    norm, offsets = normalize_text(text)
-    matches = ((last, length, terms) for last, (length, terms) in automaton.iter(norm))
-    return _term_hits(norm, offsets, matches, codebook)
+    return _batch_terms([normalize_text(text)], codebook.automaton, codebook)[0]
 
 
-def _batch_matches(norms: Sequence[str], automaton: Any) -> list[list[Match]]:
-    """The matches of a codebook automaton in each normalised text (offsets in its text),
-    from one pass over the texts joined by :data:`SEPARATOR`."""
-    found: list[list[Match]] = [[] for _ in norms]
-    if automaton.kind != ahocorasick.AHOCORASICK or not norms:
+def _batch_terms(
+    normalized: Sequence[Normalized], automaton: Any, codebook: Codebook
+) -> list[list[Hit]]:
+    """The term occurrences of ``automaton`` in each normalised text, as :class:`Hit` in its
+    original text, from one pass over the texts joined by :data:`SEPARATOR`. The separator
+    is no word character, Cyrillic letter, "." or ",": every boundary test reads it as the
+    end of a text."""
+    found: list[list[Hit]] = [[] for _ in normalized]
+    if automaton.kind != ahocorasick.AHOCORASICK or not normalized:
         return found
-    starts = list(itertools.accumulate((len(norm) + 1 for norm in norms[:-1]), initial=0))
-    for last, (length, terms) in automaton.iter(SEPARATOR.join(norms)):
-        index = bisect_right(starts, last) - 1
-        found[index].append((last - starts[index], length, terms))
-    return found
-
-
-def _term_hits(
-    norm: str, offsets: list[int] | None, matches: Iterable[Match], codebook: Codebook
-) -> list[Hit]:
-    """The matches of a normalised text that sit on word boundaries, as :class:`Hit` in the
-    original text (``offsets``: from :func:`normalize_text`)."""
-    size = len(norm)
-    hits: list[Hit] = []
-    for last, length, terms in matches:
+    joined = SEPARATOR.join(norm for norm, _ in normalized)
+    starts = list(itertools.accumulate((len(n) + 1 for n, _ in normalized[:-1]), initial=0))
+    size = len(joined)
+    for last, (length, terms) in automaton.iter(joined):
         start = last - length + 1
-        if start > 0 and _is_word_char(norm[start - 1]):
+        if start > 0 and _is_word_char(joined[start - 1]):
             continue
+        index = bisect_right(starts, last) - 1
+        offset, offsets = starts[index], normalized[index][1]
         for term in terms:
             end = last + 1
             if term.wildcard:
-                while end < size and _is_word_char(norm[end]):
+                while end < size and _is_word_char(joined[end]):
                     end += 1
             elif term.cyrillic:
                 limit = end + codebook.cyrillic_suffix_max
-                while end < min(size, limit) and RE_CYRILLIC_LETTER.match(norm[end]):
+                while end < min(size, limit) and RE_CYRILLIC_LETTER.match(joined[end]):
                     end += 1
-            if end < size and _is_word_char(norm[end]):
+            if end < size and _is_word_char(joined[end]):
                 continue
             if (
                 term.ends_with_digit
-                and norm[end : end + 1] in {".", ","}
-                and (norm[end + 1 : end + 2].isdigit())
+                and joined[end : end + 1] in {".", ","}
+                and (joined[end + 1 : end + 2].isdigit())
             ):
                 continue
             if offsets is None:
-                hits.append(Hit(start, end, term))
+                found[index].append(Hit(start - offset, end - offset, term))
             else:
-                hits.append(Hit(offsets[start], offsets[end - 1] + 1, term))
-    return hits
+                found[index].append(
+                    Hit(offsets[start - offset], offsets[end - 1 - offset] + 1, term)
+                )
+    return found
 
 
 def code_text(text: str, codebook: Codebook) -> dict[str, list[str]]:
@@ -602,20 +596,15 @@ def _batch_hits(texts: Sequence[str], codebook: Codebook) -> list[list[Hit]]:
     included (elsewhere they cannot change :func:`code_text`)."""
     scan, require = codebook.split_automata
     normalized = [normalize_text(text) for text in texts]
-    matches = _batch_matches([norm for norm, _ in normalized], scan)
-    found = [
-        _term_hits(norm, offsets, text_matches, codebook)
-        for (norm, offsets), text_matches in zip(normalized, matches, strict=True)
-    ]
+    found = _batch_terms(normalized, scan, codebook)
     needy = [
         index
         for index, hits in enumerate(found)
         if any(h.term.role == "include" and h.term.code in codebook.requiring for h in hits)
     ]
-    required = _batch_matches([normalized[index][0] for index in needy], require)
-    for index, text_matches in zip(needy, required, strict=True):
-        norm, offsets = normalized[index]
-        found[index] += _term_hits(norm, offsets, text_matches, codebook)
+    required = _batch_terms([normalized[index] for index in needy], require, codebook)
+    for index, hits in zip(needy, required, strict=True):
+        found[index] += hits
     return found
 
 

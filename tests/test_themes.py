@@ -14,7 +14,7 @@ from mongolia_analysis.errors import DataFileError
 from mongolia_analysis.schema import conform
 from mongolia_analysis.themes import (
     _batch_hits,
-    _batch_matches,
+    _batch_terms,
     code_cooccurrence,
     code_document_matrix,
     code_sentences,
@@ -505,20 +505,23 @@ def test_seed_matrix_has_every_document_and_code(seed_corpus) -> None:
 
 
 @pytest.mark.parametrize(
-    ("norms", "expected"),
+    ("texts", "expected"),
     [
-        (["steppe", "a steppe", "", "steppesteppe"], [[5], [7], [], [5, 11]]),
-        (["step", "pe"], [[], []]),  # "steppe" only across the join: no match
+        (["Steppe", "a steppe", "", "steppes, steppe"], [[(0, 6)], [(2, 8)], [], [(9, 15)]]),
+        (["step", "pe"], [[], []]),  # "steppe" only across the join: no hit
+        (["a  steppe!", "steppe\u2011steppe"], [[(3, 9)], [(0, 6), (7, 13)]]),  # offsets map
         ([], []),
     ],
 )
-def test_batch_matches_map_back_to_each_text(norms: list[str], expected: list[list[int]]) -> None:
+def test_batch_terms_map_back_to_each_text(
+    texts: list[str], expected: list[list[tuple[int, int]]]
+) -> None:
     cb = parse_codebook(
         {"codes": [{"id": "A", "definition": "d", "kind": "asset", "include": ["steppe"]}]}
     )
-    found = _batch_matches(norms, cb.automaton)
-    assert [[last for last, _, _ in matches] for matches in found] == expected
-    assert all(length == 6 for matches in found for _, length, _ in matches)
+    found = _batch_terms([normalize_text(text) for text in texts], cb.automaton, cb)
+    assert [[(h.start, h.end) for h in hits] for hits in found] == expected
+    assert found == [find_terms(text, cb) for text in texts]
 
 
 def test_batch_hits_code_like_find_terms() -> None:
