@@ -142,31 +142,41 @@ def edit_distance(a: str, b: str) -> int:
 # -- gazetteer look-up ---------------------------------------------------------------------
 
 
-Hit = tuple[int, int, tuple[AliasTarget, ...]]
+Candidate = tuple[int, int, AliasTarget]  # an alias match on word boundaries: start, end
 
 
-def _automaton_hits(automaton, texts: Sequence[str]) -> list[list[Hit]]:
-    """Every match ``(start, end, targets)`` of ``automaton`` in each of ``texts`` (offsets in
-    its text), from one pass over the texts joined by :data:`SEPARATOR`."""
-    found: list[list[Hit]] = [[] for _ in texts]
-    if automaton is None or not texts:
+def _alias_candidates(
+    automaton, scanned: Sequence[str], folded: Sequence[str], suffixes: frozenset[str]
+) -> list[list[Candidate]]:
+    """The matches of ``automaton`` in each of ``scanned`` (the ``folded`` sentences or their
+    lower case) that sit on word boundaries of ``folded`` (offsets in its text; a Cyrillic
+    match takes its case suffix), from one pass over the texts joined by :data:`SEPARATOR`.
+    The separator is no letter or digit: the boundary tests read it as the end of a text."""
+    found: list[list[Candidate]] = [[] for _ in folded]
+    if automaton is None or not folded:
         return found
-    starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
-    for last, (length, targets) in automaton.iter(SEPARATOR.join(texts)):
-        index = bisect_right(starts, last) - 1
-        offset = starts[index]
-        found[index].append((last - length + 1 - offset, last + 1 - offset, targets))
+    text = SEPARATOR.join(folded)
+    starts = list(accumulate((len(f) + 1 for f in folded[:-1]), initial=0))
+    for last, (length, targets) in automaton.iter(SEPARATOR.join(scanned)):
+        start, end = last - length + 1, last + 1
+        if start > 0 and text[start - 1].isalnum():
+            continue  # starts inside a word
+        target = _pick_target(targets, text[start:end])
+        stop = _boundary_end(text, end, target, suffixes)
+        if stop >= 0:
+            index = bisect_right(starts, last) - 1
+            found[index].append((start - starts[index], stop - starts[index], target))
     return found
 
 
-def _document_hits(
+def _document_candidates(
     folded: Sequence[str], lowered: Sequence[str], caps: Sequence[bool], gaz: Gazetteer
-) -> list[list[Hit]]:
+) -> list[list[Candidate]]:
     """The alias matches of each sentence: in mixed-case ones the case-sensitive automaton on
     the folded text, then the Cyrillic one on its lower case; in ALL-CAPS ones the caps
     automaton on the lower case."""
-    matcher = gaz.matcher
-    hits: list[list[Hit]] = [[] for _ in folded]
+    matcher, suffixes = gaz.matcher, gaz.settings.cyrillic_suffixes
+    candidates: list[list[Candidate]] = [[] for _ in folded]
     plain = [i for i, is_caps in enumerate(caps) if not is_caps]
     capital = [i for i, is_caps in enumerate(caps) if is_caps]
     for automaton, texts, rows in (
@@ -174,10 +184,12 @@ def _document_hits(
         (matcher.folded, lowered, plain),
         (matcher.caps, lowered, capital),
     ):
-        row_texts = [texts[i] for i in rows]
-        for row, row_hits in zip(rows, _automaton_hits(automaton, row_texts), strict=True):
-            hits[row].extend(row_hits)
-    return hits
+        found = _alias_candidates(
+            automaton, [texts[i] for i in rows], [folded[i] for i in rows], suffixes
+        )
+        for row, row_candidates in zip(rows, found, strict=True):
+            candidates[row].extend(row_candidates)
+    return candidates
 
 
 def _boundary_end(folded: str, end: int, target: AliasTarget, suffixes) -> int:
@@ -205,17 +217,9 @@ def _pick_target(targets: tuple[AliasTarget, ...], surface: str) -> AliasTarget:
 
 
 def _gazetteer_mentions(
-    text: str, folded: str, hits: list[Hit], gaz: Gazetteer, caps: bool
+    text: str, folded: str, candidates: list[Candidate], gaz: Gazetteer, caps: bool
 ) -> list[Mention]:
-    settings = gaz.settings
-    candidates: list[tuple[int, int, AliasTarget]] = []
-    for start, end, targets in hits:
-        if start > 0 and folded[start - 1].isalnum():
-            continue  # starts inside a word
-        target = _pick_target(targets, folded[start:end])
-        stop = _boundary_end(folded, end, target, settings.cyrillic_suffixes)
-        if stop >= 0:
-            candidates.append((start, stop, target))
+    """The longest alias matches that do not overlap (a publication's name is no mention)."""
     candidates.sort(key=lambda c: (c[0] - c[1], c[0], c[2].alias))
     taken = bytearray(len(text))
     mentions: list[Mention] = []
@@ -506,13 +510,13 @@ def _document_mentions(
     """The mentions of each sentence of a document (``folded``: their :func:`fold_text`),
     with one automaton pass per alias table and one title gate pass over all of them."""
     caps = [is_all_caps(text) for text in texts]
-    hits = _document_hits(folded, [lower_text(f) for f in folded], caps, gaz)
+    candidates = _document_candidates(folded, [lower_text(f) for f in folded], caps, gaz)
     titled = gaz.matcher.title_gate.active_each([fold_case(f) for f in folded])
     found = []
-    for text, text_folded, text_caps, text_hits, text_titled in zip(
-        texts, folded, caps, hits, titled, strict=True
+    for text, text_folded, text_caps, text_candidates, text_titled in zip(
+        texts, folded, caps, candidates, titled, strict=True
     ):
-        mentions = _gazetteer_mentions(text, text_folded, text_hits, gaz, text_caps)
+        mentions = _gazetteer_mentions(text, text_folded, text_candidates, gaz, text_caps)
         if names and not text_caps and (text_titled or RE_BYLINE.match(text_folded)):
             owner = _owners(len(text), mentions)
             if text_titled:  # a title word is in the sentence

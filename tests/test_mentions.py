@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mongolia_analysis.errors import SchemaError
-from mongolia_analysis.gazetteer import Gazetteer, load_gazetteer
+from mongolia_analysis.gazetteer import AliasTarget, Gazetteer, load_gazetteer
 from mongolia_analysis.mentions import (
-    _automaton_hits,
+    _alias_candidates,
     extract_mentions,
     find_mentions,
     is_all_caps,
@@ -388,21 +388,22 @@ def test_is_all_caps(text: str, caps: bool) -> None:
 @pytest.mark.parametrize(
     ("texts", "expected"),
     [
-        (["ab", "xab", "", "abab"], [[(0, 2)], [(1, 3)], [], [(0, 2), (2, 4)]]),
-        (["a", "b"], [[], []]),  # "ab" only across the join: no hit
-        (["b", "ab"], [[], [(0, 2)]]),
+        (["ab", "xab", "", "ab ab"], [[(0, 2)], [], [], [(0, 2), (3, 5)]]),
+        (["a", "b"], [[], []]),  # "ab" only across the join: no match
+        (["b", "ab!", "abc"], [[], [(0, 2)], []]),  # "abc": ends inside a word
         ([], []),
     ],
 )
-def test_automaton_hits_map_back_to_each_text(
+def test_alias_candidates_map_back_to_each_text(
     texts: list[str], expected: list[list[tuple[int, int]]]
 ) -> None:
+    target = AliasTarget(alias="ab", ids=("X",), cyrillic=False)
     automaton = ahocorasick.Automaton()
-    automaton.add_word("ab", (2, ("target",)))
+    automaton.add_word("ab", (2, (target,)))
     automaton.make_automaton()
-    found = _automaton_hits(automaton, texts)
+    found = _alias_candidates(automaton, texts, texts, frozenset())
     assert [[(start, end) for start, end, _ in hits] for hits in found] == expected
-    assert all(targets == ("target",) for hits in found for _, _, targets in hits)
+    assert all(found_target is target for hits in found for _, _, found_target in hits)
 
 
 @pytest.mark.parametrize(
