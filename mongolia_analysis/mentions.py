@@ -102,9 +102,12 @@ def is_all_caps(text: str) -> bool:
     """
     # in ASCII, isupper/islower mean A-Z/a-z: count those in C, the other characters one by one
     data = text.encode("ascii", "ignore")
+    lower = len(data) - len(data.translate(None, ASCII_LOWER))
+    if lower > CAPS_MAX_LOWER_SHARE * len(text):  # more than the share of all characters
+        return False
     others = RE_NON_ASCII.findall(text) if len(data) < len(text) else []
     upper = len(data) - len(data.translate(None, ASCII_UPPER)) + sum(map(str.isupper, others))
-    lower = len(data) - len(data.translate(None, ASCII_LOWER)) + sum(map(str.islower, others))
+    lower += sum(map(str.islower, others))
     return upper >= CAPS_MIN_LETTERS and lower <= CAPS_MAX_LOWER_SHARE * (upper + lower)
 
 
