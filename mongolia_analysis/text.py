@@ -24,8 +24,10 @@ RE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 RE_SPACES = re.compile(
     r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 )
-RE_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-RE_LATIN = re.compile(r"[A-Za-z]")
+#: Runs of Cyrillic and of Latin letters (counted a run at a time: one match per letter would
+#: make a Python string of each).
+RE_CYRILLIC_RUN = re.compile(r"[\u0400-\u04ff]+")
+RE_LATIN_RUN = re.compile(r"[A-Za-z]+")
 #: Mongolian, not Russian: the letters ө/ү, long vowels Russian does not write (аа, ээ, уу),
 #: or frequent Mongolian function words.
 RE_MONGOLIAN_LETTERS = re.compile(
@@ -69,8 +71,8 @@ def clean_line(line: str) -> str:
     >>> clean_line("  Ulaan\\u200bbaatar\\u00a0 Dialogue\\t")
     'Ulaanbaatar Dialogue'
     """
-    line = unicodedata.normalize("NFC", line)
-    line = RE_INVISIBLE.sub("", line)
+    if not line.isascii():  # ASCII is its own NFC form and holds no invisible character
+        line = RE_INVISIBLE.sub("", unicodedata.normalize("NFC", line))
     line = RE_CONTROL.sub(" ", line)
     return RE_SPACES.sub(" ", line).strip()
 
@@ -88,16 +90,16 @@ def detect_language(text: str) -> str:
     'und'
     """
     text = text[:LANGUAGE_SAMPLE]
-    cyrillic = len(RE_CYRILLIC.findall(text))
-    latin = len(RE_LATIN.findall(text))
+    cyrillic = sum(map(len, RE_CYRILLIC_RUN.findall(text)))
+    latin = sum(map(len, RE_LATIN_RUN.findall(text)))
     if cyrillic == 0 and latin == 0:
         return "und"
     if cyrillic >= 0.3 * (cyrillic + latin):  # Latin names inside Cyrillic text are common
         return "mn" if RE_MONGOLIAN_LETTERS.search(text) else "ru"
-    words = [w.lower() for w in RE_WORD.findall(text)]
+    words = RE_WORD.findall(text)
     if not words:
         return "und"
-    hits = sum(w in ENGLISH_MARKERS for w in words)
+    hits = sum(map(ENGLISH_MARKERS.__contains__, map(str.lower, words)))
     if (hits and hits >= ENGLISH_SHARE * len(words)) or (len(words) <= 12 and text.isupper()):
         return "en"
     return "und"
@@ -109,4 +111,4 @@ def count_words(text: str) -> int:
     >>> count_words("Mongolia’s third-neighbor policy, since 1990.")
     5
     """
-    return sum(1 for _ in RE_WORD.finditer(text))
+    return len(RE_WORD.findall(text))
