@@ -13,10 +13,11 @@
 4. Everything is written into a hidden folder under the reports folder: the corpus is loaded
    once (its tables are written as Parquet and CSV, and it is handed to the kernels), the
    notebooks are executed by papermill in parallel worker threads, each worker on one kernel
-   that runs this very interpreter and is reset between notebooks (:mod:`.kernels`), then
-   ``brief.html`` and ``brief.pdf`` are rendered from ``00_brief`` and ``manifest.json``
-   lists every file. Kernels work in a folder inside the hidden folder: nothing is written
-   outside the reports folder.
+   that runs this very interpreter, starts while the corpus loads and is reset between
+   notebooks (:mod:`.kernels`), then ``brief.html`` and ``brief.pdf`` are rendered from
+   ``00_brief`` while the other notebooks run, and ``manifest.json`` lists every file.
+   Kernels work in a folder inside the hidden folder (a sweep's, inside the reports folder):
+   nothing is written outside the reports folder.
 5. On success that folder replaces ``reports/<run>/``; on failure it becomes
    ``reports/<run>.failed/`` (the partially executed notebooks are there) and the previous good
    report is left exactly as it was. The :class:`~.errors.BuildError` names the notebook, the
@@ -829,15 +830,16 @@ def _run(
     warm_manager = kernel_pool.manager if kernel_pool else kernel_manager_class(work, kernels)
 
     def warm_kernel() -> WarmKernel:
-        """This thread's warm kernel, started if it can be (else the notebook reports why)."""
+        """This thread's warm kernel; a new one is started at once, while the corpus loads
+        (if it fails to, the notebook's own attempt reports why)."""
         kernel = getattr(per_thread, "kernel", None)
         if kernel is None:
             kernel = kernel_pool.take() if kernel_pool else WarmKernel(warm_manager)
             per_thread.kernel = kernel
             with lock:
                 warm.append(kernel)
-        with contextlib.suppress(Exception):
-            kernel.start(work)
+            with contextlib.suppress(Exception):
+                kernel.start(work)
         return kernel
 
     def run_notebook(source: Path) -> None:
@@ -886,7 +888,7 @@ def _run(
         except BaseException as exc:
             loaded.set_exception(exc)  # the waiting threads give up too
             raise
-        shared = loaded.result()[1]
+        shared = loaded.result()[1]  # for the manifest
         from . import render
 
         render.import_renderers(params.formats)  # while the first notebook runs
