@@ -38,10 +38,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick
-import pandas as pd
 import pycountry
 import yaml
 
@@ -49,6 +48,9 @@ from . import yamldata
 from .errors import DataFileError
 from .paths import DATA_DIR, data_file
 from .prefilter import PatternGate, build_gate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ENTITY_TYPES = ("country", "person", "organization", "forum", "place")
 SHIPPED_MAIN = "gazetteer.yaml"
@@ -276,6 +278,8 @@ class Gazetteer:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per entity: entity_id, entity_type, name, nationality, n_aliases."""
+        import pandas as pd  # here, not at import: checking parameters needs no pandas
+
         rows = [
             {
                 "entity_id": e.id,

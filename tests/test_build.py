@@ -628,9 +628,11 @@ def test_bug_outside_any_step_points_to_debug(tmp_path, monkeypatch, capsys, whe
 
 def test_cli_starts_without_pandas():
     """`mongolia-brief` answers `params`, errors and reused builds without importing pandas
-    (its names are exported lazily by the package)."""
+    (its names are exported lazily by the package, the gazetteer imports it when needed)."""
     code = (
         "import sys, mongolia_analysis, mongolia_analysis.cli, mongolia_analysis.sweep\n"
+        "from mongolia_analysis.params import BriefParams\n"
+        "BriefParams.from_mapping({'focus': 'JPN', 'subject': 'MNG'})  # actor ids checked\n"
         "print(sorted(m for m in ('pandas', 'nbformat', 'weasyprint') if m in sys.modules))\n"
         "from mongolia_analysis import load_corpus, Corpus\n"
         "print(load_corpus.__module__, Corpus.__module__, 'pandas' in sys.modules)"
