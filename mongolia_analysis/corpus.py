@@ -10,9 +10,11 @@ Every row of every table carries ``doc_id`` and, where it comes from text, ``sen
 ``start`` and ``end``: character offsets into ``corpus.text(doc_id)``.
 
 Documents are independent, so on a large corpus (:data:`PARALLEL_MIN_CHARS` of analysed
-text) mentions, events, figures and codings are computed in several processes, each over a
-run of whole documents, and the pieces are joined in document order: the tables are the same
-whatever the number of processes.
+text) mentions, events, figures and codings are computed a run of whole documents at a time
+(at most :data:`PIECE_CHARS` of text each), in several processes when there are several
+cores, and the pieces are joined in document order: the tables are the same whatever the
+number of processes or pieces, and no extractor holds the Python objects of more than one
+piece at a time.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ PARALLEL_MIN_CHARS = 1_000_000
 #: Pieces of the corpus per process: several, so that no process idles at the end while
 #: another finishes a long piece.
 PIECES_PER_WORKER = 4
+#: Characters of analysed text in one piece at most: what bounds the memory an extractor's
+#: row objects take before they become a table.
+PIECE_CHARS = 4_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +159,7 @@ class Corpus:
     @cached_property
     def mentions(self) -> pd.DataFrame:
         """Actor mentions: countries, people, organisations, forums, places."""
-        from .mentions import extract_mentions
-
-        sentences = self.analysed_sentences
-        parallel = self._in_pieces("mentions", sentences, ordered_by_id=True)
-        if parallel is not None:
-            return parallel
-        return extract_mentions(sentences, self.gazetteer)
+        return self._extracted("mentions", ordered_by_id=True)
 
     @cached_property
     def cooccurrence(self) -> pd.DataFrame:
@@ -178,16 +177,10 @@ class Corpus:
     @cached_property
     def events(self) -> pd.DataFrame:
         """Dated, coded events (CAMEO and PLOVER) for the timeline."""
-        from .events import extract_events
-
-        sentences = self.analysed_sentences
-        parallel = self._in_pieces(
-            "events", sentences, ordered_by_id=True,
+        return self._extracted(
+            "events", ordered_by_id=True,
             mentions=self.mentions, documents=self.documents, headlines=self.headlines,
         )  # fmt: skip
-        if parallel is not None:
-            return parallel
-        return extract_events(sentences, self.mentions, self.documents, headlines=self.headlines)
 
     @cached_property
     def event_clusters(self) -> pd.DataFrame:
@@ -201,13 +194,7 @@ class Corpus:
     @cached_property
     def figures(self) -> pd.DataFrame:
         """Quantities: money, percentages, counts, ranks, energy."""
-        from .figures import extract_figures
-
-        sentences = self.analysed_sentences
-        parallel = self._in_pieces("figures", sentences, ordered_by_id=False)
-        if parallel is not None:
-            return parallel
-        return extract_figures(sentences)
+        return self._extracted("figures", ordered_by_id=False)
 
     @cached_property
     def citations(self) -> pd.DataFrame:
@@ -219,13 +206,7 @@ class Corpus:
     @cached_property
     def codings(self) -> pd.DataFrame:
         """Thematic codes per sentence, from the codebook."""
-        from .themes import code_sentences
-
-        sentences = self.analysed_sentences
-        parallel = self._in_pieces("codings", sentences, ordered_by_id=True)
-        if parallel is not None:
-            return parallel
-        return code_sentences(sentences, self.codebook)
+        return self._extracted("codings", ordered_by_id=True)
 
     @cached_property
     def code_matrix(self) -> pd.DataFrame:
@@ -241,31 +222,55 @@ class Corpus:
 
         return code_cooccurrence(self.codings)
 
-    # -- extraction in several processes -----------------------------------------------------
+    # -- extraction, a piece at a time --------------------------------------------------------
+    def _extracted(self, task: str, *, ordered_by_id: bool, **tables: pd.DataFrame) -> pd.DataFrame:
+        """``task``'s table over the analysed sentences (and ``tables``), in pieces when the
+        corpus is large (:meth:`_in_pieces`)."""
+        sentences = self.analysed_sentences
+        pieces = self._in_pieces(task, sentences, ordered_by_id=ordered_by_id, **tables)
+        if pieces is not None:
+            return pieces
+        return _extract(task, {"sentences": sentences, **tables}, **self._tools(task))
+
+    def _tools(self, task: str) -> dict[str, Any]:
+        """The gazetteer or codebook that ``task`` needs (loaded only then)."""
+        if task == "mentions":
+            return {"gazetteer": self.gazetteer}
+        return {"codebook": self.codebook} if task == "codings" else {}
+
     def _in_pieces(
         self, task: str, sentences: pd.DataFrame, *, ordered_by_id: bool, **tables: pd.DataFrame
     ) -> pd.DataFrame | None:
-        """``task``'s table computed in several processes, or None when one process is best.
+        """``task``'s table computed a piece at a time, or None when one piece is best.
 
         The documents are cut into runs (in doc_id order when the extractor sorts its rows
-        by doc_id, else in table order); each process gets the rows of ``sentences`` and of
-        ``tables`` of one run at a time, and the runs' tables are joined in that order. Every
-        extractor treats documents independently, so the result is the one-process table.
+        by doc_id, else in table order) of at most :data:`PIECE_CHARS` characters, and at
+        least :data:`PIECES_PER_WORKER` per process; each piece holds the rows of
+        ``sentences`` and of ``tables`` of one run, the pieces are extracted one after another
+        (one process) or in a process pool, and their tables are joined in run order. Every
+        extractor treats documents independently, so the result is the one-piece table.
         """
         workers = self.options.workers or os.cpu_count() or 1
-        if workers <= 1 or len(sentences) == 0 or sentences["doc_id"].isna().any():
+        if len(sentences) == 0 or sentences["doc_id"].isna().any():
             return None
-        if int(sentences["text"].str.len().sum()) < PARALLEL_MIN_CHARS:
+        chars = int(sentences["text"].str.len().sum())
+        if chars < PARALLEL_MIN_CHARS:
             return None
-        runs = _document_runs(sentences, workers * PIECES_PER_WORKER, by_id=ordered_by_id)
+        n_runs = -(-chars // PIECE_CHARS)
+        if workers > 1:
+            n_runs = max(n_runs, workers * PIECES_PER_WORKER)
+        runs = _document_runs(sentences, n_runs, by_id=ordered_by_id)
         if len(runs) < 2:
             return None
-        pieces = []
-        for run in runs:
-            pieces.append({
+        pieces = (
+            {
                 name: frame[frame["doc_id"].isin(run)]
                 for name, frame in {"sentences": sentences, **tables}.items()
-            })  # fmt: skip
+            }
+            for run in runs
+        )
+        if workers <= 1:
+            return _joined([_extract(task, piece, **self._tools(task)) for piece in pieces])
         _prepare(task)
         context = _fork_context()
         # under fork the workers inherit the loaded gazetteer or codebook; otherwise each
@@ -278,14 +283,10 @@ class Corpus:
             self.codebook if forked and task == "codings" else None,
         )
         with ProcessPoolExecutor(
-            max_workers=min(workers, len(pieces)), mp_context=context,
+            max_workers=min(workers, len(runs)), mp_context=context,
             initializer=_start_worker, initargs=(self.options, *shared),
         ) as pool:  # fmt: skip
-            results = list(pool.map(_extract_piece, [task] * len(pieces), pieces))
-        found = [frame for frame in results if len(frame)]
-        joined = concat(found) if found else results[0]
-        joined.attrs = dict(results[0].attrs)
-        return joined
+            return _joined(list(pool.map(_extract_piece, [task] * len(runs), pieces)))
 
     # -- export ------------------------------------------------------------------------
     TABLE_NAMES = (
@@ -395,14 +396,35 @@ def _worker_tool(name: str, load: Callable[[Path | None], Any]) -> Any:
     return _WORKER[name]
 
 
+def _joined(results: list[pd.DataFrame]) -> pd.DataFrame:
+    """The pieces' tables as one, in their order (the first one's attrs)."""
+    found = [frame for frame in results if len(frame)]
+    joined = concat(found) if found else results[0]
+    joined.attrs = dict(results[0].attrs)
+    return joined
+
+
 def _extract_piece(task: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """In a worker: ``task``'s table for one run of documents."""
+    from .gazetteer import load_gazetteer
+    from .themes import load_codebook
+
+    if task == "mentions":
+        return _extract(task, tables, gazetteer=_worker_tool("gazetteer", load_gazetteer))
+    if task == "codings":
+        return _extract(task, tables, codebook=_worker_tool("codebook", load_codebook))
+    return _extract(task, tables)
+
+
+def _extract(
+    task: str, tables: dict[str, pd.DataFrame], *, gazetteer: Any = None, codebook: Any = None
+) -> pd.DataFrame:
+    """``task``'s table for one run of documents (``tables``: its rows of each input)."""
     sentences = tables["sentences"]
     if task == "mentions":
-        from .gazetteer import load_gazetteer
         from .mentions import extract_mentions
 
-        return extract_mentions(sentences, _worker_tool("gazetteer", load_gazetteer))
+        return extract_mentions(sentences, gazetteer)
     if task == "events":
         from .events import extract_events
 
@@ -414,7 +436,7 @@ def _extract_piece(task: str, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
         return extract_figures(sentences)
     if task == "codings":
-        from .themes import code_sentences, load_codebook
+        from .themes import code_sentences
 
-        return code_sentences(sentences, _worker_tool("codebook", load_codebook))
+        return code_sentences(sentences, codebook)
     raise ValueError(f"unknown extraction task {task!r}")

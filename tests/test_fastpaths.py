@@ -74,16 +74,18 @@ def _tables(path, **options) -> dict[str, pd.DataFrame]:
     return tables
 
 
+@pytest.mark.parametrize("workers", [2, 1], ids=["two processes", "one process"])
 @pytest.mark.parametrize("folder", [SEEDS_DIR, SEEDS_DIR.parent / "tests" / "dev_corpus"])
-def test_pieces_and_processes_change_no_table(folder, monkeypatch) -> None:
-    """Streamed loading in tiny batches, parsing and extraction in two processes: the same
-    tables as one process."""
+def test_pieces_and_processes_change_no_table(folder, workers, monkeypatch) -> None:
+    """Streamed loading in tiny batches, extraction a few documents at a time, in two
+    processes or in one: the same tables as in one piece."""
     expected = _tables(folder, workers=1)
     monkeypatch.setattr(loading_module, "BATCH_CHARS", 50)
     monkeypatch.setattr(loading_module, "PARALLEL_MIN_FILES", 1)
     monkeypatch.setattr(corpus_module, "PARALLEL_MIN_CHARS", 1)
+    monkeypatch.setattr(corpus_module, "PIECE_CHARS", 5_000)  # several documents a piece
     monkeypatch.setitem(schema.RowBatches.__init__.__kwdefaults__, "size", 3)
-    found = _tables(folder, workers=2)
+    found = _tables(folder, workers=workers)
     assert set(found) == set(expected)
     for name, frame in expected.items():
         pd.testing.assert_frame_equal(found[name], frame, check_exact=True, obj=name)
