@@ -346,7 +346,7 @@ WARM_ENGINE = "mongolia-warm-kernel"
 
 
 class WarmKernel:
-    """One kernel that executes several notebooks in turn (always from the thread that made it).
+    """One kernel that executes several notebooks in turn (used by one thread at a time).
 
     Starting a kernel and importing pandas, matplotlib and the library costs more than most of
     the brief's notebooks compute, so a build gives each of its worker threads one kernel,
