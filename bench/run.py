@@ -326,7 +326,7 @@ def bench_extraction(corpora: dict[float, dict], budget: Budget, *, reserve: flo
                     f"extraction {size:g} MB one-core: {summary['wall_s']:.1f} s wall, "
                     f"{summary['mb_per_s']:.3f} MB/s"
                 )
-        # All cores: load_corpus uses its process pool only from PARALLEL_MIN_FILES files.
+        # All cores: the pool is used only from PARALLEL_MIN_FILES files.
         if nproc > 1 and corpora[size]["files"] >= 64 and runs:
             bound = amdahl({size: results["one_core"][size]}, nproc)
             speedup = (bound or {}).get("max_speedup") or 1.0
@@ -339,8 +339,8 @@ def bench_extraction(corpora: dict[float, dict], budget: Budget, *, reserve: flo
                     size, [extraction_run(path, nproc, timeout=timeout)]
                 )
             elif not one_core.get("failed") and budget.fits(load_projected, reserve=reserve):
-                # Only load_corpus uses the pool: time it with all cores and add the one-core
-                # extractor times measured above (the extractors' code path is the same).
+                # Too long to measure whole: time load_corpus with all cores and add the
+                # one-core extractor times measured above (an upper bound on the time).
                 load = extraction_run(path, nproc, timeout=timeout, load_only=True)
                 results["all_core"][size] = composite(size, load, one_core)
             else:
@@ -375,10 +375,17 @@ def step_slopes(one_core: dict) -> dict[str, float | None]:
     }
 
 
+#: The steps that use the process pool on a large corpus: parsing, and the extractors that
+#: Corpus computes a piece of documents at a time (the other tables stay in one process).
+POOLED_STEPS = ("load_corpus", "mentions", "events", "figures", "codings")
+#: Corpus's frames between a lazy table and its extractor (100 % of the step by construction).
+PIECE_PLUMBING = ("_extracted", "_in_pieces", "_extract", "<listcomp>")
+
+
 def amdahl(one_core: dict, nproc: int) -> dict | None:
     """What all cores could give at most, from the one-core step times (labelled a projection).
 
-    Only ``load_corpus`` runs in the process pool; the extractors stay in one process.
+    Only the :data:`POOLED_STEPS` run in the process pool; the other steps stay in one process.
     """
     ok = {s: r for s, r in one_core.items() if not r.get("failed")}
     if not ok or nproc < 2:
@@ -386,7 +393,7 @@ def amdahl(one_core: dict, nproc: int) -> dict | None:
     size = max(ok)
     steps = ok[size]["steps_s"]
     total = sum(steps.values())
-    parallel = steps.get("load_corpus", 0.0)
+    parallel = sum(steps.get(step, 0.0) for step in POOLED_STEPS)
     best = total - parallel + parallel / nproc
     return {
         "size_mb": size,
@@ -483,6 +490,7 @@ def profile_tables(stats_path: Path, top: int = 10) -> dict:
             "bench/" in filename
             or func in ("<built-in method builtins.getattr>", "<built-in method builtins.exec>")
             or (filename.endswith("functools.py") and func == "__get__")
+            or (filename.endswith("mongolia_analysis/corpus.py") and func in PIECE_PLUMBING)
         )
 
     def table(index: int) -> list[dict]:
@@ -914,9 +922,11 @@ def report_extraction(corpora: dict, ex: dict, prof: dict) -> list[str]:
             f"{fmt(ex.get('loglog_slope_cpu'))} (CPU), least squares over the one-core sizes.",
         ]
     all_core_note = (
-        "All cores: `load_corpus(workers=N)` parallelises parsing only, and only from 64 "
-        "files (PARALLEL_MIN_FILES); the extractors run in one process either way. Corpora "
-        "under 64 files (≤ 1 MB here) therefore have no all-core figure."
+        "All cores: `load_corpus(workers=N)` parses the files in a process pool (from 64 "
+        "files, PARALLEL_MIN_FILES), and mentions, events, figures and codings are computed "
+        "a piece of documents at a time in the pool (from 1 M characters of analysed text, "
+        "PARALLEL_MIN_CHARS); citations, clusters, co-occurrence and the code tables stay in "
+        "one process. Corpora under 64 files (≤ 1 MB here) have no all-core figure."
     )
     lines += ["", all_core_note]
     proj = ex.get("all_core_projection")
@@ -924,9 +934,9 @@ def report_extraction(corpora: dict, ex: dict, prof: dict) -> list[str]:
         lines += [
             "",
             f"Projection (not a measurement), from the one-core step times at "
-            f"{proj['size_mb']:g} MB: parsing is {proj['parallel_share']:.0%} of the time, so "
-            f"{ex['nproc']} cores can give at most {fmt(proj['max_speedup'])}× "
-            f"({fmt(proj['max_mb_per_s'], 3)} MB/s) until the extractors run in parallel too.",
+            f"{proj['size_mb']:g} MB: the steps that use the pool ({', '.join(POOLED_STEPS)}) "
+            f"are {proj['parallel_share']:.0%} of the time, so {ex['nproc']} cores can give at "
+            f"most {fmt(proj['max_speedup'])}× ({fmt(proj['max_mb_per_s'], 3)} MB/s).",
         ]
     lines.append("")
     size, one = _largest(ex["one_core"])
@@ -1000,7 +1010,8 @@ def report_profile(prof: dict) -> list[str]:
         f"`python bench/extraction.py --corpus bench/out/corpus/{size:g}mb --workers 1 --profile "
         f"bench/out/profile_{size:g}mb.pstats` (timed part only; {prof['total_s']:.1f} s under "
         "the profiler). Share = time / total profiled time. The benchmark's own frame and the "
-        "lazy-property plumbing (`getattr`, `functools.cached_property.__get__`) are left out."
+        "lazy-property plumbing (`getattr`, `functools.cached_property.__get__`, "
+        "`Corpus._extracted`, `_in_pieces`, `_extract`) are left out."
         + (
             ""
             if size >= 10
