@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .errors import InputError
-from .schema import concat
+from .schema import concat, release_unused_memory
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -227,10 +227,11 @@ class Corpus:
         """``task``'s table over the analysed sentences (and ``tables``), in pieces when the
         corpus is large (:meth:`_in_pieces`)."""
         sentences = self.analysed_sentences
-        pieces = self._in_pieces(task, sentences, ordered_by_id=ordered_by_id, **tables)
-        if pieces is not None:
-            return pieces
-        return _extract(task, {"sentences": sentences, **tables}, **self._tools(task))
+        table = self._in_pieces(task, sentences, ordered_by_id=ordered_by_id, **tables)
+        if table is None:
+            table = _extract(task, {"sentences": sentences, **tables}, **self._tools(task))
+        release_unused_memory()  # what the pieces and rows took
+        return table
 
     def _tools(self, task: str) -> dict[str, Any]:
         """The gazetteer or codebook that ``task`` needs (loaded only then)."""

@@ -24,7 +24,7 @@ import pandas as pd
 from .corpus import Corpus, CorpusOptions, TextStore
 from .errors import DataFileError, InputError
 from .reading import RawDocument, discover_files, read_document
-from .schema import concat, conform
+from .schema import concat, conform, release_unused_memory
 from .segmenting import ParsedDocument, parse_segment, split_file
 
 CATALOG_NAME = "catalog.csv"
@@ -88,6 +88,7 @@ def load_corpus(
     if pending is not None:
         raise pending
     corpus = builder.finish(unreadable)
+    release_unused_memory()  # the tables' pieces, joined and dropped by finish()
     options = CorpusOptions(
         gazetteer=Path(gazetteer) if gazetteer else None,
         codebook=Path(codebook) if codebook else None,
@@ -216,6 +217,7 @@ class _TableBuilder:
         tables = {}
         for table, pieces in self.pieces.items():
             tables[table] = concat(pieces) if pieces else conform([], table)
+            pieces.clear()
         return {
             "documents": conform(self.documents, "documents"),
             "paragraphs": tables["paragraphs"],

@@ -266,6 +266,15 @@ def concat(pieces: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return joined
 
 
+def release_unused_memory() -> None:
+    """Give back to the system what Arrow's allocator keeps of freed buffers.
+
+    Called once a table is built: the pieces and rows it was made of are garbage then, and
+    their buffers, kept by the allocator, would stay in the process's memory (a third of it
+    after loading 100 MB), where Python's own objects cannot reuse them."""
+    pa.default_memory_pool().release_unused()
+
+
 class RowBatches:
     """Rows of ``table`` (tuples in ``columns`` order) that become a conformed piece every
     ``size`` rows; :meth:`frame` joins the pieces. A large table then never exists as
