@@ -41,11 +41,17 @@ SECTION_CLASS = "brief-section"
 FIXED_TABLE_CLASS = "fixed-columns"
 #: Class of the tables whose words never need breaking when printed (see fix_table_layout).
 PLAIN_TABLE_CLASS = "print-words"
-#: Characters of a printed line at the tables' print size (8.5 pt on A4 with the margins).
+#: Characters of a printed line at the tables' print size: 174 mm of A4 between the margins
+#: in DejaVu Sans 8.5 pt, about 4.5 pt a character (what the column widths are shared from).
+PRINT_LINE_CHARS = 105
+#: The same, with a margin of safety: the longest words of a table's columns side by side
+#: within it never need breaking.
 PLAIN_TABLE_BUDGET = 90
 #: Characters a cell's padding takes, for the column widths of printed tables.
 CELL_PADDING = 3
 RE_WORD = re.compile(r"\S+")
+RE_NOWRAP = re.compile(r"white-space\s*:\s*(?:nowrap|pre)\b")
+RE_COL_WIDTH = re.compile(r"width\s*:\s*([\d.]+)%")
 #: The page's Content-Security-Policy: no script, no frame, no fetch; only inline styles and
 #: ``data:`` images (the figures). Browsers enforce it even where escaping had a hole.
 CSP = (
@@ -244,13 +250,22 @@ def _cells(row: Any) -> list[Any]:
     return [cell for cell in row if cell.tag in ("td", "th")]
 
 
+def _nowrap(cell: Any) -> bool:
+    """Whether a cell's text is kept on one line (class ``nowrap`` or the inline style)."""
+    return "nowrap" in (cell.get("class") or "").split() or bool(
+        RE_NOWRAP.search(cell.get("style") or "")
+    )
+
+
 def _column_extents(table: Any) -> list[tuple[int, int]]:
-    """Per column, in characters: its longest word and its longest cell (min and max content)."""
+    """Per column, in characters: its longest unbreakable run (a word, or a whole cell kept on
+    one line) and its longest cell (min and max content)."""
     extents: list[tuple[int, int]] = []
     for row in table.iter("tr"):
         for column, cell in enumerate(_cells(row)):
             text = " ".join("".join(cell.itertext()).split())
-            longest = max((len(word) for word in RE_WORD.findall(text)), default=0)
+            words = [text] if _nowrap(cell) else RE_WORD.findall(text)
+            longest = max(map(len, words), default=0)
             if column == len(extents):
                 extents.append((0, 0))
             low, high = extents[column]
@@ -285,15 +300,36 @@ def column_shares(extents: list[tuple[int, int]], *, budget: int) -> list[float]
     return [width / total for width in widths]
 
 
-def fix_table_layout(root: Any, *, budget: int = PLAIN_TABLE_BUDGET) -> int:
+def _declared_widths(table: Any) -> list[float]:
+    """The percentages a table's ``<col>`` elements set ([] if they set none, or not all)."""
+    cols = [col for col in table.iter("col")]
+    found = [RE_COL_WIDTH.search(col.get("style") or "") for col in cols]
+    return [float(m.group(1)) for m in found] if found and all(found) else []
+
+
+def _with_declared(
+    extents: list[tuple[int, int]], declared: list[float], *, budget: int
+) -> list[tuple[int, int]]:
+    """``extents`` whose widest content is the width the table declares for the column (in
+    characters of ``budget``), but never less than what the column cannot do without."""
+    scale = budget / sum(declared)
+    return [
+        (low, max(low, round(share * scale) - CELL_PADDING))
+        for (low, _), share in zip(extents, declared, strict=True)
+    ]
+
+
+def fix_table_layout(root: Any, *, budget: int = PRINT_LINE_CHARS) -> int:
     """Give every table its column widths and a fixed layout, and mark its words' breaks.
 
     WeasyPrint's automatic table layout measures the narrowest and widest width of every cell
     through Pango before it lays the table out, which costs more of the PDF's time than
     anything else. The same shares are estimated here from the cells' characters
-    (:func:`column_shares`), written as ``<col style="width: …%">`` elements, and the table
-    gets the class ``fixed-columns`` (``table-layout: fixed`` in the stylesheet). A table whose
-    columns' longest words, side by side, fit in ``budget`` characters also gets the class
+    (:func:`column_shares`; widths a table declares with ``<col>`` are taken as what its
+    columns would like, widened where a word or a one-line cell needs more), written as
+    ``<col style="width: …%">`` elements, and the table gets the class ``fixed-columns``
+    (``table-layout: fixed`` in the stylesheet). A table whose columns' longest words, side
+    by side, fit in :data:`PLAIN_TABLE_BUDGET` characters also gets the class
     ``print-words``: its cells break only between words (``overflow-wrap: break-word``),
     others anywhere, so that a column of long URLs still wraps inside the page. Tables
     holding tables, and tables with cells spanning columns, are left to the automatic layout.
@@ -301,7 +337,7 @@ def fix_table_layout(root: Any, *, budget: int = PLAIN_TABLE_BUDGET) -> int:
 
     Args:
         root: the page's ElementTree root (as WeasyPrint parsed it).
-        budget: characters of a printed line, cell padding included.
+        budget: characters of a printed line, cell padding included (the widths' scale).
 
     Example:
         >>> import xml.etree.ElementTree as ET
@@ -325,9 +361,14 @@ def fix_table_layout(root: Any, *, budget: int = PLAIN_TABLE_BUDGET) -> int:
         if not extents:
             continue
         classes = [table.get("class") or "", FIXED_TABLE_CLASS]
-        if sum(longest + CELL_PADDING for longest, _ in extents) <= budget:
+        if sum(longest + CELL_PADDING for longest, _ in extents) <= PLAIN_TABLE_BUDGET:
             classes.append(PLAIN_TABLE_CLASS)
         table.set("class", " ".join(classes).strip())
+        declared = _declared_widths(table)
+        if len(declared) == len(extents):
+            extents = _with_declared(extents, declared, budget=budget)
+        for child in [c for c in table if c.tag in ("colgroup", "col")]:
+            table.remove(child)
         group = table.makeelement("colgroup", {})
         for share in column_shares(extents, budget=budget):
             group.append(table.makeelement("col", {"style": f"width: {share:.1%}"}))

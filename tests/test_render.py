@@ -308,6 +308,36 @@ def test_fix_table_layout_keeps_a_tables_own_classes_and_its_rows():
 
 
 @pytest.mark.parametrize(
+    ("cells", "widths"),
+    [
+        # the declared widths fit what the cells need: kept
+        (["Ulaanbaatar Dialogue", "2014"], ["width: 70.0%", "width: 30.0%"]),
+        # a one-line cell of 29 characters + 3 of padding needs 32 of the line's 90 (more
+        # than its declared 27): it gets them, the other column the 58 left
+        (
+            ["Ulaanbaatar", "<span>host or mediator of the talks</span>"],
+            ["width: 64.4%", "width: 35.6%"],
+        ),
+    ],
+)
+def test_fix_table_layout_widens_declared_columns_only_where_needed(cells, widths):
+    import xml.etree.ElementTree as ET
+
+    from mongolia_analysis.render import FIXED_TABLE_CLASS, fix_table_layout
+
+    first, second = cells
+    root = ET.fromstring(
+        '<div><table><colgroup><col style="width:70%"/><col style="width:30%"/></colgroup>'
+        f'<tr><td>{first}</td><td class="nowrap">{second}</td></tr></table></div>'
+    )
+    assert fix_table_layout(root, budget=90) == 1  # a line of 90 characters
+    table = root.find("table")
+    assert FIXED_TABLE_CLASS in table.get("class").split()
+    assert [col.get("style") for col in table.iter("col")] == widths
+    assert sum(1 for child in table if child.tag == "colgroup") == 1
+
+
+@pytest.mark.parametrize(
     ("extents", "budget", "shares"),
     [
         ([(1, 1), (1, 1)], 90, [0.5, 0.5]),  # equal columns share equally
