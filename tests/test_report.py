@@ -634,6 +634,35 @@ def test_how_sources_differ_computes_framing(ctx):
     assert "the later documents dwell more on constraints" in html
 
 
+def test_how_sources_differ_shows_the_most_coded_documents_when_there_are_many(corpus):
+    # coded passages: b-1 (D2) 3, a-1 (D1) 2, t-1 (D3) 1 (see the comment above)
+    html = report.how_sources_differ(make_context(corpus, params={"max_profile_documents": 1})).html
+    table = re.search(r'<table class="[^"]*profiles.*?</table>', html, re.S).group(0)
+    assert re.findall(r"<tr><td[^>]*>(D\d)</td>", table) == ["D2"]
+    assert "show the 1 of the 3 documents with the most coded passages." in html
+    everyone = report.how_sources_differ(make_context(corpus)).html
+    assert "documents with the most coded passages" not in everyone
+
+
+def test_asset_heatmap_shows_the_most_coded_documents_when_there_are_many(corpus):
+    html = report.soft_power_assets(make_context(corpus, params={"max_heatmap_documents": 2})).html
+    assert "3 passages in 3 documents are coded" in html  # the lead still counts them all
+    assert "The figure shows the 2 of the 3 documents with the most coded passages." in html
+    assert "across 2 documents" in html  # the figure's alt text
+
+
+def test_news_pulse_lists_the_most_recent_items_and_counts_by_month_when_there_are_many(corpus):
+    # the ticker t-1: an English item of 2024-12-20 and a Mongolian one of 2024-12-19, both
+    # naming Japan (a third neighbour)
+    html = report.news_pulse(make_context(corpus, params={"max_headline_rows": 1})).html
+    assert "<h3>Headlines by month</h3>" in html and "<h3>Headlines by date</h3>" not in html
+    flagged = html[html.index("<h3>Items naming") :]
+    assert "<p>The 1 most recent of 2.</p>" in flagged
+    assert "FORGE DEFENSE PACT" in flagged and "ЯПОНТОЙ" not in flagged
+    everything = report.news_pulse(make_context(corpus)).html
+    assert "<h3>Headlines by date</h3>" in everything and "most recent of" not in everything
+
+
 def test_figures_carry_alt_text_and_source(ctx):
     for name in ("mediation_track_record", "soft_power_assets", "relationship_map"):
         html = getattr(report, name)(ctx).html

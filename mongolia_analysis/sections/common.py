@@ -217,6 +217,32 @@ def table_html(
     return f'<table class="{cls}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def most_counted(counts: Sequence[int], limit: int) -> list[int]:
+    """Positions of the ``limit`` largest ``counts`` (ties: the earlier first), in their
+    original order: which documents a figure or table has room for.
+
+    >>> most_counted([3, 9, 0, 9, 5], 3)
+    [1, 3, 4]
+    >>> most_counted([1, 2], 5)
+    [0, 1]
+    """
+    ranked = sorted(range(len(counts)), key=lambda i: (-counts[i], i))
+    return sorted(ranked[:limit])
+
+
+def shown_of(shown: int, total: int, what: str, *, shows: str = "The figure shows") -> str:
+    """The sentence that says a figure or table shows only some of the documents ('' if all).
+
+    >>> shown_of(24, 760, "the most coded passages")
+    ' The figure shows the 24 of the 760 documents with the most coded passages.'
+    >>> shown_of(5, 5, "the most coded passages")
+    ''
+    """
+    if shown >= total:
+        return ""
+    return f" {shows} the {shown:,} of the {total:,} documents with {what}."
+
+
 def paragraph(text: str) -> str:
     """HTML: an escaped paragraph."""
     return f"<p>{esc(text)}</p>"

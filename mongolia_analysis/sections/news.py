@@ -15,8 +15,11 @@ def _language(ctx: BriefContext, code) -> str:
     return ctx.settings.languages.get(str(code), str(code))
 
 
+UNDATED = "undated"
+
+
 def _date(value) -> str:
-    return "undated" if value is None or pd.isna(value) else str(value)[:10]
+    return UNDATED if value is None or pd.isna(value) else str(value)[:10]
 
 
 @cached
@@ -59,6 +62,36 @@ def _headline_cell(ctx: BriefContext, row) -> str:
     return f"{esc(row.title)}{extra} {ref_link(ctx, row.doc_id, row.sent_id)}"
 
 
+def _periods(dates: pd.Series, limit: int) -> tuple[str, pd.Series]:
+    """Headline dates as days, or as months or years when there are more than ``limit``
+    distinct ones (a ticker of years of news): the period's name and each headline's.
+
+    >>> _periods(pd.Series(["2024-12-19", "2024-12-20", "2024-11-02"]), 2)[1].tolist()
+    ['2024-12', '2024-12', '2024-11']
+    """
+    for period, width in (("Date", 10), ("Month", 7)):
+        periods = dates.map(lambda d, w=width: d if d == UNDATED else d[:w])
+        if periods.nunique() <= limit:
+            return period, periods.rename(period)
+    return "Year", dates.map(lambda d: d if d == UNDATED else d[:4]).rename("Year")
+
+
+def _latest(items: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The ``limit`` most recent of ``items`` (by ``published``; undated ones last), in their
+    own order."""
+    if len(items) <= limit:
+        return items
+    recent = items.sort_values("published", ascending=False, kind="stable", na_position="last")
+    return items.loc[items.index.isin(recent.index[:limit])]
+
+
+def _latest_note(shown: pd.DataFrame, total: int) -> str:
+    """The line that says a list shows only the most recent items ('' when it shows all)."""
+    if len(shown) >= total:
+        return ""
+    return f"<p>The {len(shown):,} most recent of {total:,}.</p>"
+
+
 @cached
 def news_pulse(ctx: BriefContext) -> Section:
     """Counts by source, date and language; Mongolian items; flagged items; topics."""
@@ -92,17 +125,18 @@ def news_pulse(ctx: BriefContext) -> Section:
             ctx, f"{len(headlines):,} headlines of the tickers", doc_ids=set(headlines["doc_id"])
         ),
     )
-    by_date = pd.crosstab(headlines["date"], headlines["lang"])
+    period, periods = _periods(headlines["date"], ctx.limit("max_headline_rows"))
+    by_date = pd.crosstab(periods, headlines["lang"])
     by_date["All"] = by_date.sum(axis=1)
-    by_date = by_date.reset_index().rename(columns={"date": "Date"})
+    by_date = by_date.rename_axis(period).reset_index()
     parts = [
         lead,
         html_figure,
-        "<h3>Headlines by date</h3>",
-        table_html(by_date, numeric_columns=set(by_date.columns) - {"Date"}),
+        f"<h3>Headlines by {period.lower()}</h3>",
+        table_html(by_date, numeric_columns=set(by_date.columns) - {period}),
     ]
 
-    mongolian = headlines[headlines["language"] == "mn"]
+    mongolian = _latest(headlines[headlines["language"] == "mn"], ctx.limit("max_headline_rows"))
     if len(mongolian):
         table = pd.DataFrame(
             {
@@ -115,6 +149,7 @@ def news_pulse(ctx: BriefContext) -> Section:
         )
         parts += [
             "<h3>Mongolian-language headlines</h3>",
+            _latest_note(mongolian, (headlines["language"] == "mn").sum()),
             table_html(
                 table,
                 html_columns={"Headline (transliteration below)"},
@@ -123,8 +158,10 @@ def news_pulse(ctx: BriefContext) -> Section:
             ),
         ]
 
-    flagged = flagged_headlines(ctx)
+    every_flagged = flagged_headlines(ctx)
+    flagged = _latest(every_flagged, ctx.limit("max_headline_rows"))
     parts.append("<h3>Items naming the focus, third neighbours or the region</h3>")
+    parts.append(_latest_note(flagged, len(every_flagged)))
     if len(flagged):
         table = pd.DataFrame(
             {

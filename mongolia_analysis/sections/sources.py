@@ -12,11 +12,13 @@ from .common import (
     esc,
     first_sentence,
     fmt_share,
+    most_counted,
     no_data,
     plural,
     ref_label,
     shorten,
     shorten_left,
+    shown_of,
     source_line,
     table_html,
     txt,
@@ -50,12 +52,16 @@ def document_profiles(ctx: BriefContext) -> pd.DataFrame:
     documents = window_documents(ctx)
     kinds = code_kinds({c: ctx.code(c) for c in {*ctx.codes, *ctx.codings["code"].dropna()}})
     coded = ctx.codings.assign(kind=ctx.codings["code"].map(kinds).fillna("context"))
+    # per document, counted once for all of them (a filter per document costs a corpus scan)
+    passages = coded.groupby("doc_id", sort=False)["sent_id"].nunique(dropna=False)
+    per_kind = coded.groupby(["doc_id", "kind"], sort=False)["sent_id"].nunique()
+    distinct = coded.drop_duplicates(["doc_id", "sent_id", "code"])
+    leading = {  # a document's codes by passages, as value_counts orders them
+        doc_id: list(group["code"].value_counts().index[:LEADING_THEMES_PER_DOCUMENT])
+        for doc_id, group in distinct.groupby("doc_id", sort=False)
+    }
     rows = []
     for doc in documents.itertuples(index=False):
-        mine = coded[coded["doc_id"] == doc.doc_id]
-        passages = mine[["sent_id"]].drop_duplicates().shape[0]
-        per_kind = {k: mine.loc[mine["kind"] == k, "sent_id"].nunique() for k in KINDS}
-        themes = mine.drop_duplicates(["sent_id", "code"])["code"].value_counts()
         rows.append(
             {
                 "doc_id": doc.doc_id,
@@ -63,9 +69,9 @@ def document_profiles(ctx: BriefContext) -> pd.DataFrame:
                 "year": "" if pd.isna(doc.year) else str(int(doc.year)),
                 "publisher": "" if pd.isna(doc.publisher) else str(doc.publisher),
                 "kind": doc.kind,
-                "themes": [ctx.code(c).label for c in themes.index[:LEADING_THEMES_PER_DOCUMENT]],
-                "passages": passages,
-                **{k: per_kind[k] for k in KINDS},
+                "themes": [ctx.code(c).label for c in leading.get(doc.doc_id, [])],
+                "passages": int(passages.get(doc.doc_id, 0)),
+                **{k: int(per_kind.get((doc.doc_id, k), 0)) for k in KINDS},
             }
         )
     return pd.DataFrame(rows)
@@ -99,9 +105,11 @@ def framing_sentence(ctx: BriefContext) -> str:
 def how_sources_differ(ctx: BriefContext) -> Section:
     """A row per document: year, publisher, leading themes, share of assets vs constraints."""
     title = "How the sources differ"
-    profiles = document_profiles(ctx)
-    if not len(profiles):
+    everyone = document_profiles(ctx)
+    if not len(everyone):
         return Section("how-sources-differ", title, no_data("The corpus has no documents."))
+    rows = most_counted(everyone["passages"].tolist(), ctx.limit("max_profile_documents"))
+    profiles = everyone.iloc[rows].reset_index(drop=True)
     coded = profiles[profiles["passages"] > 0]
     table = pd.DataFrame(
         {
@@ -120,9 +128,12 @@ def how_sources_differ(ctx: BriefContext) -> Section:
             ],
         }
     )
+    shows = "The figure and the table show" if len(coded) else "The table shows"
     parts = [
         f"<p>{esc(framing_sentence(ctx))} Shares count passages coded as asset or "
-        "constraint; a passage can carry both.</p>"
+        "constraint; a passage can carry both."
+        f"{esc(shown_of(len(profiles), len(everyone), 'the most coded passages', shows=shows))}"
+        "</p>"
     ]
     if len(coded):
         names = [

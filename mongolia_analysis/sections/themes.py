@@ -9,9 +9,11 @@ from ..judgments import theme_counts
 from .common import (
     esc,
     first_sentence,
+    most_counted,
     no_data,
     plural,
     quote,
+    shown_of,
     source_line,
     table_html,
     window_documents,
@@ -146,7 +148,9 @@ def soft_power_assets(ctx: BriefContext) -> Section:
             title,
             no_data("No passage of the corpus is coded with an asset theme."),
         )
-    matrix = asset_matrix(ctx)
+    whole = asset_matrix(ctx)
+    columns = most_counted(whole.sum().tolist(), ctx.limit("max_heatmap_documents"))
+    matrix = whole.iloc[:, columns]
     n_passages = (
         ctx.codings[ctx.codings["code"].isin(counts["code"])][["doc_id", "sent_id"]]
         .drop_duplicates()
@@ -154,8 +158,9 @@ def soft_power_assets(ctx: BriefContext) -> Section:
     )
     lead = (
         f"<p>{esc(plural(n_passages, 'passage'))} in "
-        f"{esc(plural(matrix.shape[1], 'document'))} are coded with at least one of "
-        f"{esc(plural(len(counts), 'asset theme'))}; the most coded come first.</p>"
+        f"{esc(plural(whole.shape[1], 'document'))} are coded with at least one of "
+        f"{esc(plural(len(counts), 'asset theme'))}; the most coded come first."
+        f"{esc(shown_of(matrix.shape[1], whole.shape[1], 'the most coded passages'))}</p>"
     )
     figure = charts.heatmap(
         matrix,
