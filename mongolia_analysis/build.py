@@ -823,7 +823,8 @@ def _run(
     kernels = KernelGroup()
     warm: list[WarmKernel] = []
     per_thread = threading.local()
-    # (corpus, shared corpus) once loaded: the notebooks' threads start their kernels first
+    # (corpus, shared corpus, kernel manager class) once the corpus is loaded: the notebooks'
+    # threads start their warm kernels first
     loaded: Future = Future()
     if kernel_pool is not None:
         kernel_pool.group = kernels  # the kernels it starts for this build are the build's
@@ -846,8 +847,7 @@ def _run(
         cwd = work / f"cwd-{source.stem}"
         cwd.mkdir()
         kernel = warm_kernel() if reuse_kernels else None
-        _, shared_corpus = loaded.result()
-        manager = warm_manager if kernel else kernel_manager_class(work, kernels, shared_corpus)
+        _, shared_corpus, manager = loaded.result()
         timed(
             source.name,
             f"executing {source.name}",
@@ -863,7 +863,7 @@ def _run(
         )
 
     def tables() -> None:
-        corpus, _ = loaded.result()
+        corpus, _, _ = loaded.result()
         try:
             target = staging / "tables"
             timed("tables", "writing tables/ (Parquet, CSV)", lambda: write_tables(corpus, target))
@@ -878,17 +878,15 @@ def _run(
         futures = [pool.submit(run_notebook, nb) for nb in sources]
         futures.append(pool.submit(tables))
         try:
-            loaded.set_result(
-                timed(
-                    "corpus",
-                    "loading the corpus",
-                    lambda: _load_corpus(params, files, work, shared),
-                )
+            corpus, shared = timed(
+                "corpus", "loading the corpus", lambda: _load_corpus(params, files, work, shared)
             )
+            # fresh kernels (no reuse) get the shared corpus when they start
+            manager = warm_manager if reuse_kernels else kernel_manager_class(work, kernels, shared)
+            loaded.set_result((corpus, shared, manager))
         except BaseException as exc:
             loaded.set_exception(exc)  # the waiting threads give up too
             raise
-        shared = loaded.result()[1]  # for the manifest
         from . import render
 
         render.import_renderers(params.formats)  # while the first notebook runs

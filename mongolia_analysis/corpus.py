@@ -271,7 +271,8 @@ class Corpus:
             for run in runs
         )
         if workers <= 1:
-            return _joined([_extract(task, piece, **self._tools(task)) for piece in pieces])
+            tools = self._tools(task)
+            return _joined([_extract(task, piece, **tools) for piece in pieces])
         _prepare(task)
         context = _fork_context()
         # under fork the workers inherit the loaded gazetteer or codebook; otherwise each

@@ -431,15 +431,15 @@ class WarmKernel:
 
     def discard(self) -> None:
         """Stop this kernel (a fresh one is started for the next notebook)."""
+        pid = self.pid
         km, self.km = self.km, None
         kc, self.kc = self.kc, None
         if kc is not None:
             kc.stop_channels()
         if km is None:
             return
-        process = getattr(getattr(km, "provisioner", None), "process", None)
-        if process is not None:
-            _terminate([process.pid], grace=STOP_GRACE)
+        if pid is not None:
+            _terminate([pid], grace=STOP_GRACE)
         # Its sockets, at once: open ones would hold up the interpreter's exit.
         context = getattr(km, "context", None)
         if context is not None and getattr(km, "_created_context", False):
