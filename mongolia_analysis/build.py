@@ -579,8 +579,8 @@ def make_reports_dir(reports: Path) -> None:
 
 
 def default_workers(n_notebooks: int) -> int:
-    """Notebooks executed at once: one per core, at most one per notebook (plus the tables)."""
-    return max(1, min(os.cpu_count() or 1, n_notebooks + 1))
+    """Notebooks executed at once: one per core, at most one per notebook."""
+    return max(1, min(os.cpu_count() or 1, n_notebooks))
 
 
 def build_brief(
@@ -876,7 +876,6 @@ def _run(
     try:
         # the notebooks first: their threads start the kernels while the corpus loads
         futures = [pool.submit(run_notebook, nb) for nb in sources]
-        futures.append(pool.submit(tables))
         try:
             corpus, shared = timed(
                 "corpus", "loading the corpus", lambda: _load_corpus(params, files, work, shared)
@@ -889,7 +888,10 @@ def _run(
             raise
         from . import render
 
-        render.import_renderers(params.formats)  # while the first notebook runs
+        # while the first notebook runs (in this thread, not beside the PDF: they would
+        # share one interpreter's lock on the critical path)
+        render.import_renderers(params.formats)
+        tables()
         futures[0].result()
         _render(params, executed / sources[0].name, staging, timed)
         wait(futures, return_when=FIRST_EXCEPTION)
