@@ -36,7 +36,14 @@ from .metadata import (
 from .paths import data_file
 from .prefilter import PatternGate, build_gate, fold_case
 from .sentences import split_sentences
-from .text import RE_WORD, Span, clean_line, count_words, detect_language
+from .text import (
+    RE_WORD,
+    Span,
+    clean_line,
+    count_words,
+    detect_language,
+    language_and_word_count,
+)
 
 RE_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 RE_MARKDOWN_EMPHASIS = re.compile(r"^(\*{1,3}|_{1,3})(\S.*?\S|\S)\1$")
@@ -414,6 +421,7 @@ def parse_article(segment: Segment) -> ParsedDocument:
     )
     doc = _assemble(blocks, title_index)
     body = " ".join(s["text"] for s in doc["sentences"] if s["role"] == "body")
+    language, n_words = language_and_word_count(body) if body else (detect_language(doc["text"]), 0)
     return ParsedDocument(
         kind="article",
         raw=segment.raw,
@@ -426,8 +434,8 @@ def parse_article(segment: Segment) -> ParsedDocument:
         url=url,
         published=published,
         date_precision=precision,
-        language=detect_language(body or doc["text"]),
-        n_words=count_words(body),
+        language=language,
+        n_words=n_words,
     )
 
 

@@ -24,10 +24,12 @@ RE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 RE_SPACES = re.compile(
     r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 )
-#: Runs of Cyrillic and of Latin letters (counted a run at a time: one match per letter would
-#: make a Python string of each).
-RE_CYRILLIC_RUN = re.compile(r"[\u0400-\u04ff]+")
-RE_LATIN_RUN = re.compile(r"[A-Za-z]+")
+#: Bytes that are not an ASCII letter, and UTF-8 bytes that do not open a Cyrillic character
+#: (U+0400-U+04FF are exactly the characters whose UTF-8 form starts with 0xD0-0xD3, a byte
+#: that is never the continuation of another character): deleting them from a text's bytes
+#: leaves one byte per letter to count, in C, without a match object per word.
+NOT_LATIN_BYTES = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
+NOT_CYRILLIC_LEAD_BYTES = bytes(b for b in range(256) if not 0xD0 <= b <= 0xD3)
 #: Mongolian, not Russian: the letters ө/ү, long vowels Russian does not write (аа, ээ, уу),
 #: or frequent Mongolian function words.
 RE_MONGOLIAN_LETTERS = re.compile(
@@ -89,20 +91,57 @@ def detect_language(text: str) -> str:
     >>> detect_language("Le président de la Mongolie a reçu les délégués, on dit à Oulan-Bator.")
     'und'
     """
-    text = text[:LANGUAGE_SAMPLE]
-    cyrillic = sum(map(len, RE_CYRILLIC_RUN.findall(text)))
-    latin = sum(map(len, RE_LATIN_RUN.findall(text)))
+    return _language(text[:LANGUAGE_SAMPLE])
+
+
+def language_and_word_count(text: str) -> tuple[str, int]:
+    """``(detect_language(text), count_words(text))``, the words found once when the
+    language is judged on the whole text.
+
+    >>> language_and_word_count("Mongolia and the Koreas")
+    ('en', 4)
+    """
+    words = RE_WORD.findall(text)
+    if len(text) > LANGUAGE_SAMPLE:
+        return detect_language(text), len(words)
+    return _language(text, words), len(words)
+
+
+def _language(text: str, words: list[str] | None = None) -> str:
+    """The language of ``text`` (already cut to the sample); ``words``: its words, if found."""
+    cyrillic = count_cyrillic(text)
+    latin = count_latin(text)
     if cyrillic == 0 and latin == 0:
         return "und"
     if cyrillic >= 0.3 * (cyrillic + latin):  # Latin names inside Cyrillic text are common
         return "mn" if RE_MONGOLIAN_LETTERS.search(text) else "ru"
-    words = RE_WORD.findall(text)
+    if words is None:
+        words = RE_WORD.findall(text)
     if not words:
         return "und"
     hits = sum(map(ENGLISH_MARKERS.__contains__, map(str.lower, words)))
     if (hits and hits >= ENGLISH_SHARE * len(words)) or (len(words) <= 12 and text.isupper()):
         return "en"
     return "und"
+
+
+def count_cyrillic(text: str) -> int:
+    """Number of characters in the Cyrillic block (U+0400-U+04FF).
+
+    >>> count_cyrillic("Улаанбаатар (Ulaanbaatar), Ө")
+    12
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data.translate(None, NOT_CYRILLIC_LEAD_BYTES))
+
+
+def count_latin(text: str) -> int:
+    """Number of ASCII letters (A-Z, a-z).
+
+    >>> count_latin("Ulaanbaatar, Улаанбаатар, 2024")
+    11
+    """
+    return len(text.encode("ascii", "ignore").translate(None, NOT_LATIN_BYTES))
 
 
 def count_words(text: str) -> int:

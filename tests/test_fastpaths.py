@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 
 import mongolia_analysis.corpus as corpus_module
 import mongolia_analysis.loading as loading_module
+import mongolia_analysis.text as text_module
 from mongolia_analysis import load_corpus, schema
 from mongolia_analysis.gazetteer import FOLD_PAIRS, FOLD_TABLE, fold_text
 from mongolia_analysis.paths import SEEDS_DIR
@@ -89,3 +92,15 @@ def test_pieces_and_processes_change_no_table(folder, workers, monkeypatch) -> N
     assert set(found) == set(expected)
     for name, frame in expected.items():
         pd.testing.assert_frame_equal(found[name], frame, check_exact=True, obj=name)
+
+
+@given(TEXT)
+def test_letter_counts_are_the_regex_counts(text: str) -> None:
+    assert text_module.count_cyrillic(text) == len(re.findall("[\u0400-\u04ff]", text))
+    assert text_module.count_latin(text) == len(re.findall("[A-Za-z]", text))
+
+
+@given(TEXT | st.text(alphabet=st.sampled_from("the and Ө of x ")))
+def test_language_and_word_count_are_the_two_functions(text: str) -> None:
+    expected = (text_module.detect_language(text), text_module.count_words(text))
+    assert text_module.language_and_word_count(text) == expected
