@@ -40,6 +40,7 @@ from .text import (
     RE_WORD,
     Span,
     clean_line,
+    clean_lines,
     count_words,
     detect_language,
     language_and_word_count,
@@ -188,12 +189,19 @@ def paragraphs_of(lines: tuple[str, ...]) -> list[str]:
     >>> paragraphs_of(("Mongolia hosted the", "talks in 2014.", "Next line.", "", "B"))
     ['Mongolia hosted the talks in 2014.', 'Next line.', 'B']
     """
+    joined = "\n".join(lines)
+    if joined.count("\n") == len(lines) - 1:  # no line holds a line break: clean all at once
+        cleaned = clean_lines(joined)
+    else:
+        cleaned = [clean_line(line) for line in lines]
     out: list[str] = []
     current: list[str] = []  # lines of the paragraph being joined (joined once, at its end)
     size = 0
-    for raw in lines:
-        line = RE_MARKDOWN_HEADING.sub("", clean_line(raw))
-        line = RE_MARKDOWN_EMPHASIS.sub(r"\2", line)
+    for line in cleaned:
+        if line.startswith("#"):
+            line = RE_MARKDOWN_HEADING.sub("", line)
+        if line.startswith(("*", "_")):
+            line = RE_MARKDOWN_EMPHASIS.sub(r"\2", line)
         if not line:
             if current:
                 out.append(" ".join(current))

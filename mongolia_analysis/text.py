@@ -20,10 +20,11 @@ class Span:
 #: reader sees; removed from the clean text.
 RE_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
 RE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Spaces other than " " that cleaning makes one (a line break is no space here).
+OTHER_SPACES = "\t\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 #: Runs of spaces, and single spaces of other kinds (a lone " " needs no replacing).
-RE_SPACES = re.compile(
-    r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
-)
+RE_SPACES = re.compile(f"[ {OTHER_SPACES}]{{2,}}|[{OTHER_SPACES}]")
+RE_SPACE_RUN = re.compile(" {2,}")
 #: Bytes that are not an ASCII letter, and UTF-8 bytes that do not open a Cyrillic character
 #: (U+0400-U+04FF are exactly the characters whose UTF-8 form starts with 0xD0-0xD3, a byte
 #: that is never the continuation of another character): deleting them from a text's bytes
@@ -75,8 +76,33 @@ def clean_line(line: str) -> str:
     """
     if not line.isascii():  # ASCII is its own NFC form and holds no invisible character
         line = RE_INVISIBLE.sub("", unicodedata.normalize("NFC", line))
-    line = RE_CONTROL.sub(" ", line)
-    return RE_SPACES.sub(" ", line).strip()
+    return collapse_spaces(RE_CONTROL.sub(" ", line)).strip()
+
+
+def collapse_spaces(text: str) -> str:
+    """``RE_SPACES.sub(" ", text)``: every run of spaces of any kind becomes one " ". Found
+    with string searches, which skip ahead where the pattern would try every character.
+
+    >>> collapse_spaces("Ulaan\\u00a0 baatar  Dialogue\\t2014")
+    'Ulaan baatar Dialogue 2014'
+    """
+    for char in "\t" if text.isascii() else OTHER_SPACES:
+        if char in text:
+            text = text.replace(char, " ")
+    return RE_SPACE_RUN.sub(" ", text) if "  " in text else text
+
+
+def clean_lines(text: str) -> list[str]:
+    """``[clean_line(line) for line in text.split("\\n")]``, each pattern run once over the
+    whole text: none of them matches a line break, and NFC never composes across one.
+
+    >>> clean_lines(" Ulaan\\u200bbaatar \\n\\tDialogue\\u00a0 2014")
+    ['Ulaanbaatar', 'Dialogue 2014']
+    """
+    if not text.isascii():
+        text = RE_INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    text = collapse_spaces(RE_CONTROL.sub(" ", text))
+    return [line.strip() for line in text.split("\n")]
 
 
 def detect_language(text: str) -> str:

@@ -104,3 +104,18 @@ def test_letter_counts_are_the_regex_counts(text: str) -> None:
 def test_language_and_word_count_are_the_two_functions(text: str) -> None:
     expected = (text_module.detect_language(text), text_module.count_words(text))
     assert text_module.language_and_word_count(text) == expected
+
+
+#: Combining marks and Hangul jamo next to line breaks, spaces and invisible characters.
+LINES = st.text(alphabet=st.sampled_from("e\u0301\u0308\u1100\u1161\u11a8\n \t\u00a0\u200b\x0bA"))
+
+
+@given(TEXT | LINES)
+def test_clean_lines_are_the_lines_cleaned(text: str) -> None:
+    expected = [text_module.clean_line(line) for line in text.split("\n")]
+    assert text_module.clean_lines(text) == expected
+
+
+@given(TEXT | LINES | st.text(alphabet=st.sampled_from(" \t\u00a0\u2000\u200a\u3000x\n")))
+def test_collapse_spaces_is_the_pattern(text: str) -> None:
+    assert text_module.collapse_spaces(text) == text_module.RE_SPACES.sub(" ", text)
