@@ -534,19 +534,27 @@ def find_figures(text: str, *, vocabulary: FigureVocabulary | None = None) -> li
     if not cores:
         return []
     language = "mn" if RE_CYRILLIC.search(text) else "en"
+    blocked: list[tuple[int, int]] | None = None  # found only once a core reads as a figure
+    figures: list[Figure] = []
+    for core in cores:
+        figure = _read_figure(text, core, vocab, language=language)
+        if figure is None:
+            continue
+        if blocked is None:
+            blocked = _blocked_spans(text)
+        if _overlaps(core.start, core.end, blocked):
+            continue
+        if not _overlaps(figure.start, figure.end, [(f.start, f.end) for f in figures]):
+            figures.append(figure)
+    return figures
+
+
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    """Where a core is not a figure: dates, quoted titles and footnote marks."""
     blocked = [(d.start, d.end) for d in find_dates(text) if not d.relative or d.month]
     blocked += _quoted_titles(text)
     blocked += [(m.start(), m.end()) for m in RE_FOOTNOTE.finditer(text)]
-    figures: list[Figure] = []
-    for core in cores:
-        if _overlaps(core.start, core.end, blocked):
-            continue
-        figure = _read_figure(text, core, vocab, language=language)
-        if figure is not None and not _overlaps(
-            figure.start, figure.end, [(f.start, f.end) for f in figures]
-        ):
-            figures.append(figure)
-    return figures
+    return blocked
 
 
 def _year_near(text: str, figure: Figure, dates: Sequence[Any]) -> int | None:
