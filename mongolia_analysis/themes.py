@@ -60,6 +60,9 @@ DEFAULT_CYRILLIC_SUFFIX_MAX = 8
 RE_CODE_ID = re.compile(r"^[A-Z][A-Z0-9_]*$")
 RE_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
 RE_SPACE_RUN = re.compile(r" {2,}")
+#: The word characters from a position on (``\w`` is :func:`_is_word_char`): where a
+#: wildcard term's last word ends.
+RE_WORD_RUN = re.compile(r"\w*")
 #: Joins normalised sentences for one automaton pass: normalisation maps it to a space, so
 #: no normalised text or term holds it and no match crosses it.
 SEPARATOR = "\n"
@@ -298,7 +301,7 @@ def _build_automaton(
         by_key[key].append(term)
     automaton = ahocorasick.Automaton()
     for key, terms in by_key.items():
-        automaton.add_word(key, (len(key), tuple(terms)))
+        automaton.add_word(key, (len(key), tuple(terms), all(map(_is_plain, terms))))
     if by_key:
         automaton.make_automaton()
     return automaton
@@ -306,6 +309,11 @@ def _build_automaton(
 
 def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
+
+
+def _is_plain(term: Term) -> bool:
+    """A term that ends where its key ends and needs no test after it but a word boundary."""
+    return not (term.wildcard or term.cyrillic or term.ends_with_digit)
 
 
 Normalized = tuple[str, list[int] | None]  # what normalize_text gives
@@ -337,36 +345,52 @@ def _batch_terms(
     joined = SEPARATOR.join(norm for norm, _ in normalized)
     starts = list(itertools.accumulate((len(n) + 1 for n, _ in normalized[:-1]), initial=0))
     size = len(joined)
-    for last, (length, terms) in automaton.iter(joined):
+    suffix = _cyrillic_suffix(codebook.cyrillic_suffix_max)
+    for last, (length, terms, plain) in automaton.iter(joined):
         start = last - length + 1
-        if start > 0 and _is_word_char(joined[start - 1]):
+        if start > 0 and ((before := joined[start - 1]).isalnum() or before == "_"):
             continue
         index = bisect_right(starts, last) - 1
         offset, offsets = starts[index], normalized[index][1]
-        for term in terms:
+        first = start - offset if offsets is None else offsets[start - offset]
+        hits = found[index]
+        if plain:  # the common case: one boundary test for all the key's terms
             end = last + 1
-            if term.wildcard:
-                while end < size and _is_word_char(joined[end]):
-                    end += 1
-            elif term.cyrillic:
-                limit = end + codebook.cyrillic_suffix_max
-                while end < min(size, limit) and RE_CYRILLIC_LETTER.match(joined[end]):
-                    end += 1
-            if end < size and _is_word_char(joined[end]):
+            if end < size and ((after := joined[end]).isalnum() or after == "_"):
                 continue
-            if (
-                term.ends_with_digit
-                and joined[end : end + 1] in {".", ","}
-                and (joined[end + 1 : end + 2].isdigit())
-            ):
-                continue
-            if offsets is None:
-                found[index].append(Hit(start - offset, end - offset, term))
-            else:
-                found[index].append(
-                    Hit(offsets[start - offset], offsets[end - 1 - offset] + 1, term)
-                )
+            stop = end - offset if offsets is None else offsets[end - 1 - offset] + 1
+            for term in terms:
+                hits.append(Hit(first, stop, term))
+            continue
+        for term in terms:
+            end = _term_end(joined, last + 1, term, suffix)
+            if end >= 0:
+                stop = end - offset if offsets is None else offsets[end - 1 - offset] + 1
+                hits.append(Hit(first, stop, term))
     return found
+
+
+def _cyrillic_suffix(limit: int) -> re.Pattern[str]:
+    """Up to ``limit`` Cyrillic letters: the case ending a Cyrillic term may take."""
+    return re.compile(RE_CYRILLIC_LETTER.pattern + f"{{0,{limit}}}")
+
+
+def _term_end(joined: str, end: int, term: Term, suffix: re.Pattern[str]) -> int:
+    """Where a hit of ``term`` whose key ends before ``end`` ends in ``joined``, its last word
+    run on (wildcard) or its Cyrillic case ending taken; -1 if it is no whole word there."""
+    if term.wildcard:
+        end = RE_WORD_RUN.match(joined, end).end()  # type: ignore[union-attr]
+    elif term.cyrillic:
+        end = suffix.match(joined, end).end()  # type: ignore[union-attr]
+    if end < len(joined) and _is_word_char(joined[end]):
+        return -1
+    if (
+        term.ends_with_digit
+        and joined[end : end + 1] in {".", ","}
+        and (joined[end + 1 : end + 2].isdigit())
+    ):
+        return -1
+    return end
 
 
 def code_text(text: str, codebook: Codebook) -> dict[str, list[str]]:
@@ -380,6 +404,8 @@ def code_text(text: str, codebook: Codebook) -> dict[str, list[str]]:
 
 def _codes_of(text: str, hits: list[Hit], codebook: Codebook) -> dict[str, list[str]]:
     """:func:`code_text` from the sentence's :func:`find_terms` hits."""
+    if not hits:
+        return {}
     masks = [(h.start, h.end) for h in hits if h.term.role == "ignore"]
     if masks:
         hits = [
@@ -400,20 +426,29 @@ def _codes_of(text: str, hits: list[Hit], codebook: Codebook) -> dict[str, list[
             required.add(hit.term.code)
     if not includes:
         return {}
+    if len(includes) > 1:
+        includes.sort(key=_hit_order)
     found: dict[str, list[str]] = {}
-    for hit in sorted(includes, key=lambda h: (h.start, -h.end)):
-        if hit.term.code in vetoed or hit.term.code is None:
+    for hit in includes:
+        code = hit.term.code
+        if code is None or code in vetoed:
             continue
-        surfaces = found.setdefault(hit.term.code, [])
         surface = text[hit.start : hit.end]
-        if surface.lower() not in (s.lower() for s in surfaces):
+        surfaces = found.get(code)
+        if surfaces is None:
+            found[code] = [surface]
+        elif surface.lower() not in [s.lower() for s in surfaces]:
             surfaces.append(surface)
     needs, order = codebook.requiring, codebook.rank
-    return {
-        code: found[code]
-        for code in sorted(found, key=order.__getitem__)
-        if code not in needs or code in required
-    }
+    codes = [code for code in found if code not in needs or code in required]
+    if len(codes) > 1:
+        codes.sort(key=order.__getitem__)
+    return {code: found[code] for code in codes}
+
+
+def _hit_order(hit: Hit) -> tuple[int, int]:
+    """Hits in order of appearance, the longest first where two start together."""
+    return hit.start, -hit.end
 
 
 # -- loading ------------------------------------------------------------------------------
@@ -597,10 +632,11 @@ def _batch_hits(texts: Sequence[str], codebook: Codebook) -> list[list[Hit]]:
     scan, require = codebook.split_automata
     normalized = [normalize_text(text) for text in texts]
     found = _batch_terms(normalized, scan, codebook)
+    requiring = codebook.requiring
     needy = [
         index
         for index, hits in enumerate(found)
-        if any(h.term.role == "include" and h.term.code in codebook.requiring for h in hits)
+        if hits and any(h.term.code in requiring and h.term.role == "include" for h in hits)
     ]
     required = _batch_terms([normalized[index] for index in needy], require, codebook)
     for index, hits in zip(needy, required, strict=True):
@@ -633,10 +669,12 @@ def code_sentences(sentences: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         for (doc_id, sent_id, start, end, _), text, hits in zip(
             batch, texts, _batch_hits(texts, codebook), strict=True
         ):
-            table.extend(
-                (doc_id, sent_id, start, end, code, "; ".join(surfaces), text)
-                for code, surfaces in _codes_of(text, hits, codebook).items()
-            )
+            codes = _codes_of(text, hits, codebook)
+            if codes:  # most sentences have none: no rows to add
+                table.extend(
+                    (doc_id, sent_id, start, end, code, "; ".join(surfaces), text)
+                    for code, surfaces in codes.items()
+                )
     frame = table.frame()
     if len(frame):
         order = {code_id: index for index, code_id in enumerate(codebook.ids)}
