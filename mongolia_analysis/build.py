@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
+from .cache import ResultCache, library_fingerprint
 from .errors import BuildError, MongoliaAnalysisError, ParameterError
 from .kernels import (
     KERNEL_NAME,
@@ -93,10 +94,12 @@ KEY_PACKAGES = (
 #: Seconds a single cell may run before the build gives up on it.
 CELL_TIMEOUT = 900
 MANIFEST = "manifest.json"
+#: The folder, in the reports folder, of the parsed files and extraction rows that builds
+#: reuse (:mod:`.cache`); it can be deleted at any time.
+RESULT_CACHE_DIR = ".cache"
 #: The work folder inside a build's hidden folder (kernels' working directories, connection
 #: files, the shared corpus); removed before the report is published.
 WORK_DIR = ".work"
-LIBRARY_SUFFIXES = (".py", ".yaml", ".yml", ".j2", ".css", ".json")
 
 RE_RUN_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 RE_UNSAFE = re.compile(r"[^a-z0-9._-]+")
@@ -311,16 +314,6 @@ def input_hashes(params: BriefParams) -> dict[str, Any]:
         path = getattr(params, name)
         out[name] = None if path is None else {"path": str(path), "sha256": _sha256_file(path)}
     return out
-
-
-def library_fingerprint() -> str:
-    """sha256 over the package's code, data files and templates (a cache-busting version)."""
-    digest = hashlib.sha256()
-    for path in sorted(paths.PACKAGE_DIR.rglob("*")):
-        if path.suffix in LIBRARY_SUFFIXES and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:
@@ -663,6 +656,7 @@ def build_brief(
                 shared=shared_corpus,
                 reuse_kernels=reuse_kernels,
                 kernel_pool=kernel_pool,
+                cache=result_cache(reports, force=force),
                 started=started,
             )
     late = interrupts.pending(published=True)
@@ -685,6 +679,7 @@ def _build_and_publish(
     shared: SharedCorpus | None,
     reuse_kernels: bool,
     kernel_pool: KernelPool | None,
+    cache: ResultCache,
     started: float,
 ) -> BuildResult:
     """Build into a hidden folder next to ``final``, then put it in place of ``final``.
@@ -709,6 +704,7 @@ def _build_and_publish(
                 shared=shared,
                 reuse_kernels=reuse_kernels,
                 kernel_pool=kernel_pool,
+                cache=cache,
             )
         manifest = {**manifest, **built, "built_at": _now(), "reused": []}
         manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
@@ -769,14 +765,23 @@ def _quiet_papermill() -> Iterator[None]:
         logger.setLevel(level)
 
 
+def result_cache(reports: Path, *, force: bool) -> ResultCache:
+    """The result cache of the builds in ``reports`` (``force``: refreshed, not read)."""
+    return ResultCache(reports / RESULT_CACHE_DIR, refresh=force)
+
+
 def _load_corpus(
-    params: BriefParams, files: dict[str, str], work: Path, shared: SharedCorpus | None
+    params: BriefParams,
+    files: dict[str, str],
+    work: Path,
+    shared: SharedCorpus | None,
+    cache: ResultCache | None,
 ) -> tuple[Corpus, SharedCorpus | None]:
     """The corpus with all its tables, and its pickled copy for the kernels (if picklable)."""
     try:
         if shared is not None and shared.matches(params, files):
             return shared.load(), shared
-        corpus = load_full_corpus(params)
+        corpus = load_full_corpus(params, cache=cache)
     except MongoliaAnalysisError as exc:
         raise _StepFailure(f"loading the corpus failed: {_one_line(exc)}") from None
     except Exception as exc:
@@ -798,6 +803,7 @@ def _run(
     shared: SharedCorpus | None,
     reuse_kernels: bool = True,
     kernel_pool: KernelPool | None = None,
+    cache: ResultCache | None = None,
 ) -> dict:
     """Every step into ``staging``; returns the manifest's build part (timings, notebooks)."""
     n_steps = 2 + len(sources) + len(params.formats)
@@ -878,7 +884,9 @@ def _run(
         futures = [pool.submit(run_notebook, nb) for nb in sources]
         try:
             corpus, shared = timed(
-                "corpus", "loading the corpus", lambda: _load_corpus(params, files, work, shared)
+                "corpus",
+                "loading the corpus",
+                lambda: _load_corpus(params, files, work, shared, cache),
             )
             # fresh kernels (no reuse) get the shared corpus when they start
             manager = warm_manager if reuse_kernels else kernel_manager_class(work, kernels, shared)

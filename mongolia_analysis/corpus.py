@@ -19,6 +19,7 @@ piece at a time.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -36,6 +37,8 @@ from .schema import concat, release_unused_memory
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .cache import ResultCache
+
 #: Roles of sentences that carry analysable prose (reference lists and notes are kept apart
 #: so that cited titles never leak into events, figures or themes).
 ANALYSED_ROLES = ("body", "headline")
@@ -52,13 +55,15 @@ PIECE_CHARS = 4_000_000
 
 @dataclass(frozen=True, slots=True)
 class CorpusOptions:
-    """How the extraction tables are built: which gazetteer and codebook to use, and how
-    many processes may share the work (None: every core, for a large corpus)."""
+    """How the extraction tables are built: which gazetteer and codebook to use, how many
+    processes may share the work (None: every core, for a large corpus), and where results
+    are reused from and kept (:mod:`.cache`)."""
 
     gazetteer: Path | None = None
     codebook: Path | None = None
     strict: bool = False
     workers: int | None = None
+    cache: ResultCache | None = None  # where results are reused from (None: nowhere)
 
 
 class TextStore(Mapping[str, str]):
@@ -110,6 +115,88 @@ def _text_store(encoded: dict[str, bytes]) -> TextStore:
     return store
 
 
+@dataclass(frozen=True, slots=True)
+class SourcePart:
+    """Where a document's raw text is: the ``part``-th document of a file, and the digest of
+    that text (``documents.sha256``) to know the file is unchanged."""
+
+    path: str  # absolute, so that another process (a kernel) reads the same file
+    name: str
+    part: int
+    sha256: str
+
+
+class SourceTexts(Mapping[str, str]):
+    """doc_id → raw text, read again from the document's file when asked for.
+
+    The raw texts are another copy of the corpus and are seldom needed, so they are not kept
+    in memory: a document's file is read and split again (the last file's documents are
+    kept for the next question), and its digest is checked, so a file changed or removed
+    since loading is reported, never answered with other text.
+    """
+
+    __slots__ = ("_last", "_parts")
+
+    def __init__(self) -> None:
+        self._parts: dict[str, SourcePart] = {}
+        self._last: tuple[str, list[str]] | None = None
+
+    def add(self, doc_id: str, path: Path, name: str, part: int, sha256: str) -> None:
+        """Record where ``doc_id`` comes from (while the corpus is being built)."""
+        self._parts[doc_id] = SourcePart(str(Path(path).absolute()), name, part, sha256)
+
+    def __getitem__(self, doc_id: str) -> str:
+        source = self._parts[doc_id]
+        raws = self._last[1] if self._last and self._last[0] == source.path else None
+        if raws is None:
+            raws = _raw_texts_of(source)
+            self._last = (source.path, raws)
+        raw = raws[source.part - 1] if source.part <= len(raws) else None
+        if raw is None or text_digest(raw) != source.sha256:
+            raise InputError(
+                f"{source.name}: the file has changed since the corpus was loaded, so the "
+                f"raw text of {doc_id!r} cannot be read again; load the corpus again"
+            )
+        return raw
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._parts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_source_texts, (self._parts,))
+
+
+def _source_texts(parts: dict[str, SourcePart]) -> SourceTexts:
+    texts = SourceTexts()
+    texts._parts = dict(parts)
+    return texts
+
+
+def _raw_texts_of(source: SourcePart) -> list[str]:
+    """The raw texts of the documents of ``source``'s file, as loading found them."""
+    from .loading import parse_file
+    from .reading import read_document
+
+    raw = read_document(Path(source.path), source.name)
+    if raw.text is None:
+        raise InputError(
+            f"{source.name}: cannot read the file again ({raw.error}); load the corpus again"
+        )
+    return [doc.raw for doc in parse_file(raw.text)]
+
+
+def text_digest(raw: str) -> str:
+    """The digest of a document's raw text that ``documents.sha256`` holds (whitespace runs
+    count as one space, so a re-wrapped copy of a text is known as a duplicate)."""
+    return hashlib.sha256(" ".join(raw.split()).encode("utf-8")).hexdigest()
+
+
 @dataclass(frozen=True)
 class Corpus:
     """All tables of one corpus. Build it with :func:`load_corpus`, never by hand."""
@@ -134,7 +221,8 @@ class Corpus:
             ) from None
 
     def raw_text(self, doc_id: str) -> str:
-        """The document's text as read from its file, before any cleaning."""
+        """The document's text as read from its file, before any cleaning (read again from
+        the file: :class:`InputError` if it has changed since loading)."""
         self.text(doc_id)
         return self.raw_texts[doc_id]
 
@@ -224,14 +312,74 @@ class Corpus:
 
     # -- extraction, a piece at a time --------------------------------------------------------
     def _extracted(self, task: str, *, ordered_by_id: bool, **tables: pd.DataFrame) -> pd.DataFrame:
-        """``task``'s table over the analysed sentences (and ``tables``), in pieces when the
-        corpus is large (:meth:`_in_pieces`)."""
+        """``task``'s table over the analysed sentences (and ``tables``): each document's rows
+        from the result cache when there is one and it has them, the others computed."""
         sentences = self.analysed_sentences
+        if self.options.cache is None or not _in_blocks(sentences):
+            table = self._computed(task, sentences, ordered_by_id=ordered_by_id, **tables)
+        else:
+            table = self._reused(task, sentences, ordered_by_id=ordered_by_id, **tables)
+        release_unused_memory()  # what the pieces and rows took
+        return table
+
+    def _computed(
+        self, task: str, sentences: pd.DataFrame, *, ordered_by_id: bool, **tables: pd.DataFrame
+    ) -> pd.DataFrame:
+        """``task``'s table over ``sentences`` (and ``tables``), in pieces when they are many
+        (:meth:`_in_pieces`)."""
         table = self._in_pieces(task, sentences, ordered_by_id=ordered_by_id, **tables)
         if table is None:
             table = _extract(task, {"sentences": sentences, **tables}, **self._tools(task))
-        release_unused_memory()  # what the pieces and rows took
         return table
+
+    def _reused(
+        self, task: str, sentences: pd.DataFrame, *, ordered_by_id: bool, **tables: pd.DataFrame
+    ) -> pd.DataFrame:
+        """:meth:`_computed` a document at a time: rows the cache holds for a document's
+        content are taken, the other documents' computed (all at once) and kept there.
+
+        Every extractor treats documents independently and gives a document's rows together,
+        so joining the documents' rows in the extractor's order (by doc_id, or the table's)
+        gives the table computed at once."""
+        store = self.options.cache
+        assert store is not None
+        order = list(dict.fromkeys(sentences["doc_id"].tolist()))
+        if ordered_by_id:
+            order.sort()
+        keys = self._result_keys(store, task)
+        found = {doc: store.get(task, keys[doc]) for doc in order}
+        missing = [doc for doc, rows in found.items() if rows is None]
+        if missing:
+            subset = {"sentences": sentences, **tables}
+            if len(missing) < len(order):
+                subset = {name: rows[rows["doc_id"].isin(missing)] for name, rows in subset.items()}
+            fresh = self._computed(task, ordered_by_id=ordered_by_id, **subset)
+            for doc, rows in _by_document(fresh, missing).items():
+                store.put(task, keys[doc], rows)
+                found[doc] = rows
+        return _joined([found[doc] for doc in order])
+
+    def _result_keys(self, store: Any, task: str) -> dict[str, str]:
+        """doc_id → the cache key of ``task``'s rows for that document as it is now."""
+        from .cache import file_digest
+
+        tools = [file_digest(self.options.gazetteer), file_digest(self.options.codebook)]
+        return {doc: store.key(task, tools, content) for doc, content in self._contents.items()}
+
+    @cached_property
+    def _contents(self) -> dict[str, str]:
+        """doc_id → sha256 of all an extractor reads of the document: its analysed sentences,
+        its ``documents`` row and its headlines."""
+        digests: dict[str, Any] = {}
+        frames = (self.analysed_sentences, self.documents, self.headlines)
+        for label, frame in zip(("sentences", "document", "headlines"), frames, strict=True):
+            columns = [frame[name].tolist() for name in frame.columns]
+            for row in zip(*columns, strict=True):
+                digest = digests.get(row[0])
+                if digest is None:
+                    digest = digests[row[0]] = hashlib.sha256()
+                digest.update(f"{label}{row!r}\n".encode("utf-8", "surrogatepass"))
+        return {doc: digest.hexdigest() for doc, digest in digests.items()}
 
     def _tools(self, task: str) -> dict[str, Any]:
         """The gazetteer or codebook that ``task`` needs (loaded only then)."""
@@ -396,6 +544,36 @@ def _worker_tool(name: str, load: Callable[[Path | None], Any]) -> Any:
     if _WORKER.get(name) is None:
         _WORKER[name] = load(getattr(_WORKER["options"], name))
     return _WORKER[name]
+
+
+def _in_blocks(sentences: pd.DataFrame) -> bool:
+    """True when every document's rows are together in ``sentences`` (and none lacks a
+    doc_id): the condition for taking a table a document at a time."""
+    if sentences["doc_id"].isna().any():
+        return False
+    ids = sentences["doc_id"].tolist()
+    starts = sum(doc != previous for previous, doc in zip([None, *ids], ids, strict=False))
+    return starts == len(set(ids))
+
+
+def _by_document(table: pd.DataFrame, doc_ids: list[str]) -> dict[str, pd.DataFrame]:
+    """The rows of each of ``doc_ids`` in ``table`` (whose documents' rows are together),
+    an empty frame for a document without any."""
+    ids = table["doc_id"].tolist()
+    bounds: dict[str, tuple[int, int]] = {}
+    for index, doc in enumerate(ids):
+        first = bounds.get(doc)
+        if first is None:
+            bounds[doc] = (index, index + 1)
+        elif first[1] == index:
+            bounds[doc] = (first[0], index + 1)
+        else:
+            raise ValueError(f"the rows of document {doc!r} are not together")
+    none = table.iloc[0:0]
+    return {
+        doc: table.iloc[slice(*bounds[doc])].reset_index(drop=True) if doc in bounds else none
+        for doc in doc_ids
+    }
 
 
 def _joined(results: list[pd.DataFrame]) -> pd.DataFrame:

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .cache import ResultCache
     from .corpus import Corpus
     from .params import BriefParams
 
@@ -104,11 +105,14 @@ def _reduce_mappingproxy(proxy: types.MappingProxyType) -> tuple:
     return _mappingproxy, (dict(proxy),)
 
 
-def load_full_corpus(params: BriefParams) -> Corpus:
-    """``load_corpus`` for ``params`` with every table computed (what the notebooks read)."""
+def load_full_corpus(params: BriefParams, *, cache: ResultCache | None = None) -> Corpus:
+    """``load_corpus`` for ``params`` with every table computed (what the notebooks read),
+    reusing what ``cache`` holds of it."""
     from . import load_corpus
 
-    corpus = load_corpus(params.corpus, gazetteer=params.gazetteer, codebook=params.codebook)
+    corpus = load_corpus(
+        params.corpus, gazetteer=params.gazetteer, codebook=params.codebook, cache=cache
+    )
     corpus.tables()
     return corpus
 

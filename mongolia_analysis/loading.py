@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import Corpus, CorpusOptions, TextStore
+from .cache import ResultCache
+from .corpus import Corpus, CorpusOptions, SourceTexts, TextStore, text_digest
 from .errors import DataFileError, InputError
 from .reading import RawDocument, discover_files, read_document
 from .schema import concat, conform, release_unused_memory
@@ -45,6 +46,7 @@ def load_corpus(
     catalog: PathLike | None = None,
     workers: int | None = None,
     progress: bool = False,
+    cache: PathLike | ResultCache | None = None,
 ) -> Corpus:
     """Read documents (``.txt``, ``.md``, ``.html``) into a :class:`Corpus`.
 
@@ -60,6 +62,9 @@ def load_corpus(
         workers: processes for parsing and, later, for the extraction tables (default: all
             cores for large corpora; 1 keeps everything in this process).
         progress: print a progress line per 10 % of files to stderr.
+        cache: a folder (or :class:`~.cache.ResultCache`) where each file's parse and each
+            document's extraction rows are kept and found again: a file or document
+            unchanged since an earlier run is not parsed or extracted again. None: no cache.
 
     Returns:
         The corpus; its tables are DataFrames with the dtypes of :mod:`.schema`.
@@ -72,10 +77,11 @@ def load_corpus(
     """
     files = discover_files(paths if isinstance(paths, str | Path) else list(paths))
     catalog_rows = _catalog(paths, catalog)
+    store = ResultCache(Path(cache)) if isinstance(cache, str | Path) else cache
     builder = _TableBuilder(catalog_rows, strict=strict)
     unreadable: list[dict] = []
     pending: InputError | None = None
-    for raw, docs in _read_and_parse(files, workers=workers, progress=progress):
+    for raw, docs in _read_and_parse(files, workers=workers, progress=progress, cache=store):
         if raw.error:
             if strict:
                 raise InputError(f"{raw.path}: {raw.error}")
@@ -94,6 +100,7 @@ def load_corpus(
         codebook=Path(codebook) if codebook else None,
         strict=strict,
         workers=workers,
+        cache=store,
     )
     if corpus["documents"].empty:
         where = paths if isinstance(paths, str | Path) else ", ".join(map(str, paths))
@@ -112,17 +119,39 @@ def parse_file(text: str) -> list[ParsedDocument]:
     return [doc for doc in map(parse_segment, split_file(text)) if doc.text]
 
 
-def _read_and_parse_file(path: Path, name: str) -> tuple[RawDocument, list[ParsedDocument] | None]:
+def _read_and_parse_file(
+    path: Path, name: str, cache: ResultCache | None = None
+) -> tuple[RawDocument, list[ParsedDocument] | None]:
     """One file read and parsed: its record without the text (which the documents now hold),
-    and its documents (None when there was no text to parse)."""
+    and its documents (None when there was no text to parse); from ``cache`` when it holds
+    this file's name and bytes."""
+    key = _parse_key(path, name, cache)
+    if key is not None:
+        found = cache.get("parsed", key)
+        if found is not None:
+            return replace(found[0], path=path), found[1]
     raw = read_document(path, name)
     if raw.text is None:
         return raw, None
-    return replace(raw, text=None), parse_file(raw.text)
+    parsed = replace(raw, text=None), parse_file(raw.text)
+    if key is not None:
+        cache.put("parsed", key, parsed)
+    return parsed
+
+
+def _parse_key(path: Path, name: str, cache: ResultCache | None) -> str | None:
+    """The cache key of ``path``'s documents (None: no cache, or the file cannot be read,
+    which :func:`read_document` then reports)."""
+    if cache is None:
+        return None
+    try:
+        return cache.key("parsed", name, hashlib.sha256(path.read_bytes()).hexdigest())
+    except OSError:
+        return None
 
 
 def _read_and_parse(
-    files: list[tuple[Path, str]], *, workers: int | None, progress: bool
+    files: list[tuple[Path, str]], *, workers: int | None, progress: bool, cache: ResultCache | None
 ) -> Iterator[tuple[RawDocument, list[ParsedDocument] | None]]:
     """Every file read and parsed, in file order, one at a time: a file's text is dropped
     once its documents are taken, so the whole corpus is never held twice."""
@@ -131,11 +160,12 @@ def _read_and_parse(
         with ProcessPoolExecutor(max_workers=workers) as pool:
             chunk = max(1, len(files) // (workers * 8))
             paths, names = zip(*files, strict=True)
-            yield from pool.map(_read_and_parse_file, paths, names, chunksize=chunk)
+            caches = [cache] * len(files)
+            yield from pool.map(_read_and_parse_file, paths, names, caches, chunksize=chunk)
         return
     step = max(1, len(files) // 10)
     for index, (path, name) in enumerate(files, 1):
-        yield _read_and_parse_file(path, name)
+        yield _read_and_parse_file(path, name, cache)
         if progress and (index % step == 0 or index == len(files)):
             print(f"parsed {index}/{len(files)} files", file=sys.stderr)
 
@@ -158,7 +188,7 @@ class _TableBuilder:
         self.pieces: dict[str, list[pd.DataFrame]] = {"paragraphs": [], "sentences": []}
         self.batch = 0
         self.skipped: list[dict] = []
-        self.texts, self.raw_texts = TextStore(), TextStore()
+        self.texts, self.raw_texts = TextStore(), SourceTexts()
         self.seen: dict[str, str] = {}
         self.owners: dict[str, str] = {}  # doc_id -> source file
 
@@ -184,7 +214,7 @@ class _TableBuilder:
                     }
                 )
                 continue
-            digest = hashlib.sha256(" ".join(doc.raw.split()).encode("utf-8")).hexdigest()
+            digest = text_digest(doc.raw)
             if digest in self.seen:
                 self.skipped.append(
                     {
@@ -195,7 +225,7 @@ class _TableBuilder:
                 continue
             self.seen[digest], self.owners[doc_id] = doc_id, raw.name
             self.texts.add(doc_id, doc.text)
-            self.raw_texts.add(doc_id, doc.raw)
+            self.raw_texts.add(doc_id, raw.path, raw.name, part, digest)
             self.documents.append(_document_row(raw, doc, doc_id, part, digest, self.catalog))
             self.rows["paragraphs"] += [{"doc_id": doc_id, **row} for row in doc.paragraphs]
             self.rows["sentences"] += [{"doc_id": doc_id, **row} for row in doc.sentences]

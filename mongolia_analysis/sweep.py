@@ -56,6 +56,7 @@ from .build import (
     make_reports_dir,
     notebook_paths,
     print_progress,
+    result_cache,
 )
 from .errors import BuildError, MongoliaAnalysisError, ParameterError
 from .kernels import KernelPool, SharedCorpus, corpus_key, load_full_corpus, share_corpus
@@ -284,7 +285,7 @@ def _share_corpora(
         folder.mkdir()
         say(f"sweep: loading the corpus {p.corpus} once for every brief that reads it …")
         try:
-            corpus = load_full_corpus(p)
+            corpus = load_full_corpus(p, cache=result_cache(reports, force=force))
         except MongoliaAnalysisError:
             continue  # each build reports it in its own words
         made = share_corpus(corpus, p, input_hashes(p)["corpus"]["files"], folder)
