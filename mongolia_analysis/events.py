@@ -421,7 +421,12 @@ def find_triggers(text: str, lexicon: EventLexicon) -> list[Hit]:
     ...     load_event_lexicon())]
     [('hosted', '043'), ('talks', '046')]
     """
-    active = lexicon.gate.active(fold_case(text))
+    return _find_triggers(text, lexicon, folded=fold_case(text))
+
+
+def _find_triggers(text: str, lexicon: EventLexicon, *, folded: str) -> list[Hit]:
+    """:func:`find_triggers`, given the :func:`fold_case` of ``text``."""
+    active = lexicon.gate.active(folded)
     n_triggers = len(lexicon.triggers)
     if not any(index < n_triggers for index in active):
         return []
@@ -734,8 +739,8 @@ def _hypothetical(
     lexicon: EventLexicon,
     date_spans: Sequence[tuple[int, int]],
 ) -> bool:
-    if not lexicon.hypothetical_gate.active(fold_case(text)):
-        return False  # no cue word anywhere in the sentence
+    """Whether a hypothetical cue stands near ``hit`` (outside dates); the caller has
+    checked that the sentence holds a cue word at all (:class:`SentenceFacts`)."""
     before = _window_words(text, clause[0], hit.end)[-8:]  # the trigger itself too
     stop = RE_PHRASE_END.search(text, hit.end, clause[1])
     after = _window_words(text, hit.end, stop.start() if stop else clause[1])
@@ -826,7 +831,8 @@ def extract_events(
         headline_date = anchor if roles[index] == "headline" else None
         if not dates and not headline_date:
             continue  # an event needs a date: of its own, or a dated headline's
-        hits = find_triggers(text, lexicon)
+        folded = fold_case(text)
+        hits = _find_triggers(text, lexicon, folded=folded)
         if not hits:
             continue
         if earlier and RE_ANAPHOR.search(text):  # "the two countries": the states named before
@@ -837,6 +843,7 @@ def extract_events(
             _sentence_events(
                 record, text, dates, hits, sent_mentions, lexicon,
                 headline_date=headline_date, published=anchor, context_actors=context,
+                folded=folded,
             )
         )  # fmt: skip
     if not rows:
@@ -905,13 +912,15 @@ def _sentence_events(
     headline_date: str | None,
     published: str | None,
     context_actors: tuple[str, ...] = (),
+    folded: str | None = None,
 ) -> list[dict[str, Any]]:
     """Events of one sentence. A clause that names no actor and no host takes the actors of
     the clause or sentence before it in the paragraph ("The two countries established
-    diplomatic relations in 1972", "in 2021 the exercise went ahead")."""
+    diplomatic relations in 1972", "in 2021 the exercise went ahead"). ``folded``: the
+    :func:`fold_case` of ``text`` if already made."""
     rows: list[dict[str, Any]] = []
     offset = int(record["start"])
-    date_spans = [(d.start, d.end) for d in find_dates(text)]
+    facts = _sentence_facts(text, mentions, lexicon, published=published, folded=folded)
     for clause in split_clauses(text):
         clause_dates = [d for d in dates if clause[0] <= d.start and d.end <= clause[1]]
         clause_hits = [h for h in hits if clause[0] <= h.start and h.end <= clause[1]]
@@ -938,38 +947,39 @@ def _sentence_events(
         major = [h for h in clause_hits if not (h.event_type.minor or h.event_type.host_modifier)]
         if major:  # "... opened on Sunday, with 1,400 troops taking part": one happening
             bindings = [b for b in bindings if not b.primary.event_type.participation]
-        bindings = _split_negated(bindings, clause, text, lexicon)
+        if not bindings:
+            continue
+        negated = {id(h): _negated(h, clause, text, lexicon) for h in clause_hits}
+        bindings = _split_negated(bindings, negated)
         for binding in bindings:
-            row = _event_row(record, text, offset, clause, binding, mentions, lexicon,
-                             date_spans=date_spans, published=published,
-                             fallback_actors=fallback)  # fmt: skip
+            row = _event_row(record, facts, offset, clause, binding, lexicon,
+                             negated=negated, fallback_actors=fallback)  # fmt: skip
             if row is not None:
                 rows.append(row)
     return rows
 
 
-def _split_negated(
-    bindings: Sequence[Binding], clause: tuple[int, int], text: str, lexicon: EventLexicon
-) -> list[Binding]:
+def _split_negated(bindings: Sequence[Binding], negated: Mapping[int, bool]) -> list[Binding]:
     """A negated taking part is an event of its own and does not negate the happening it
     names: "North Korea did not attend the Ulaanbaatar Dialogue in June" is a Dialogue held
     in June and a negated attendance; "did not send a delegation to the Dialogue" likewise
-    a negated visit and a Dialogue held."""
+    a negated visit and a Dialogue held. ``negated``: :func:`_negated` of each trigger of the
+    clause, by ``id``."""
     out = list(bindings)
     for binding in bindings:
         extra: list[Hit] = []
-        if _negated(binding.primary, clause, text, lexicon):
+        if negated[id(binding.primary)]:
             extra = [  # the happening named after the negated verb
                 h for h in binding.near
                 if h.noun and h.start > binding.primary.end
                 and not h.event_type.host_modifier
                 and h.event_type is not binding.primary.event_type
-                and not _negated(h, clause, text, lexicon)
+                and not negated[id(h)]
             ][:1]  # fmt: skip
         else:
             extra = [
                 h for h in binding.near
-                if h.event_type.participation and _negated(h, clause, text, lexicon)
+                if h.event_type.participation and negated[id(h)]
             ][:1]  # fmt: skip
         out.extend(Binding(binding.date, h, (h,)) for h in extra)
     return out
@@ -988,24 +998,59 @@ def _standalone_nouns(hits: Sequence[Hit], clause: tuple[int, int], text: str) -
     return frozenset(out)
 
 
-def _event_row(
-    record: Mapping[str, Any],
+@dataclass(frozen=True, slots=True)
+class SentenceFacts:
+    """What every event row of a sentence reads, found once for the sentence."""
+
+    text: str
+    #: spans of all the date expressions of the sentence (resolved or not)
+    date_spans: tuple[tuple[int, int], ...]
+    #: the mentions outside long quoted statements (whose actors are not the event's)
+    mentions: tuple[Mention, ...]
+    #: the publication year of the document (or the headline's)
+    pub_year: int | None
+    #: whether a hypothetical cue word occurs anywhere in the sentence
+    hypothetical_cue: bool
+
+
+def _sentence_facts(
     text: str,
-    offset: int,
-    clause: tuple[int, int],
-    binding: Binding,
     mentions: Sequence[Mention],
     lexicon: EventLexicon,
     *,
-    date_spans: Sequence[tuple[int, int]],
     published: str | None,
+    folded: str | None = None,
+) -> SentenceFacts:
+    """The :class:`SentenceFacts` of ``text`` (``folded``: its :func:`fold_case`, if made)."""
+    statements = [(s, e) for s, e in _quoted(text) if e - s > LONG_QUOTE]
+    if folded is None:
+        folded = fold_case(text)
+    return SentenceFacts(
+        text=text,
+        date_spans=tuple((d.start, d.end) for d in find_dates(text)),
+        mentions=tuple(m for m in mentions if not _inside(m.start, m.end, statements)),
+        pub_year=parse_iso(published)[0],
+        hypothetical_cue=bool(lexicon.hypothetical_gate.active(folded)),
+    )
+
+
+def _event_row(
+    record: Mapping[str, Any],
+    facts: SentenceFacts,
+    offset: int,
+    clause: tuple[int, int],
+    binding: Binding,
+    lexicon: EventLexicon,
+    *,
+    negated: Mapping[int, bool],
     fallback_actors: tuple[str, ...] = (),
 ) -> dict[str, Any] | None:
+    """The event row of one binding (None without a year, or without actors and host).
+    ``negated``: :func:`_negated` of each trigger of the clause, by ``id``."""
     date, hit = binding.date, binding.primary
     if date.year is None:
         return None
-    statements = [(s, e) for s, e in _quoted(text) if e - s > LONG_QUOTE]
-    mentions = [m for m in mentions if not _inside(m.start, m.end, statements)]
+    text, mentions = facts.text, facts.mentions
     host, host_mention = _host(binding, clause, mentions, text)
     inside = [m for m in mentions if clause[0] <= m.start and m.end <= clause[1]]
     actors = sorted(
@@ -1025,12 +1070,14 @@ def _event_row(
     if event_type.third_party and host is not None and len(states) >= 2:
         event_type = lexicon.types[event_type.third_party]
         mediation = True
-    hypothetical = _hypothetical(hit, clause, text, lexicon, date_spans)
+    hypothetical = facts.hypothetical_cue and _hypothetical(
+        hit, clause, text, lexicon, facts.date_spans
+    )
     if record.get("role") == "headline" and any(  # "PRESIDENT X TO VISIT TOKYO"
         RE_HEADLINE_FUTURE.search(text, max(0, h.start - 8), h.start) for h in binding.near
     ):
         hypothetical = True
-    pub_year = parse_iso(published)[0]
+    pub_year = facts.pub_year
     if pub_year is not None and date.year > pub_year:
         hypothetical = True
     return {
@@ -1047,13 +1094,8 @@ def _event_row(
         "actors": tuple(actors),
         "host": host,
         "mediation": mediation,
-        "negated": any(
-            _negated(h, clause, text, lexicon)
-            for h in (
-                hit,
-                *(h for h in binding.near if h.event_type.host_modifier),
-            )
-        ),
+        "negated": negated[id(hit)]
+        or any(negated[id(h)] for h in binding.near if h.event_type.host_modifier),
         "hypothetical": hypothetical,
         "trigger": hit.text,
         "text": text[clause[0] : clause[1]],
