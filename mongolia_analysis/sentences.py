@@ -16,8 +16,11 @@ from . import yamldata
 from .paths import data_file
 from .text import Span
 
+#: The look-behind that makes the terminal punctuation a whole run comes after its first
+#: character (two of them are not both punctuation): a pattern that starts with a character
+#: class is tried only where the class matches, one that starts with a look-behind everywhere.
 RE_BOUNDARY = re.compile(
-    r"""(?<![.!?…])(?P<end>[.!?…]+)          # terminal punctuation (a whole run of it)
+    r"""(?P<end>[.!?…](?<![.!?…]{2})[.!?…]*)  # terminal punctuation (a whole run of it)
         (?P<close>["”’')\]»]*)               # closing quotes / brackets
         (?P<notes>(?:\[[^\]\s]{1,8}\]\s?|\d{1,3}\)?(?=\s))*)  # footnote markers
         (?P<space>\s+)
@@ -40,7 +43,7 @@ def _abbreviations() -> frozenset[str]:
 
 def _is_abbreviation(token: str) -> bool:
     token = token.lstrip("(\"“‘'[")
-    if RE_INITIAL.match(token):
+    if len(token) == 1 and RE_INITIAL.match(token):  # (an initial is one letter)
         return True
     return token in _abbreviations()
 
@@ -58,27 +61,32 @@ def split_sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     begin = 0
     for match in RE_BOUNDARY.finditer(text):
-        if _inside_number(text, match):
-            continue
-        if match.group("end") == "." and not match.group("close") and not match.group("notes"):
-            before = RE_TOKEN_BEFORE.search(
-                text, max(0, match.start() - TOKEN_WINDOW), match.start()
-            )
-            if before and _is_abbreviation(before.group(1)):
+        end, close, notes = match.group("end", "close", "notes")
+        if end == ".":
+            if notes:
+                if _inside_number(text, match, notes):
+                    continue
+            elif not close and _is_abbreviation_before(text, match.start()):
                 continue
-        stop = match.start("space")
-        _append(spans, text, begin, stop)
+        _append(spans, text, begin, match.start("space"))
         begin = match.end()
     _append(spans, text, begin, len(text))
     return spans
 
 
-def _inside_number(text: str, match: re.Match[str]) -> bool:
+def _is_abbreviation_before(text: str, stop: int) -> bool:
+    """Whether the token that ends at ``stop`` (before a period) is an abbreviation."""
+    begin = max(0, stop - TOKEN_WINDOW)
+    if stop and not text[stop - 1].isspace():  # the token is the window's last word
+        return _is_abbreviation(text[begin:stop].rsplit(None, 1)[-1])
+    before = RE_TOKEN_BEFORE.search(text, begin, stop)  # ("$" also matches before a "\n")
+    return bool(before) and _is_abbreviation(before.group(1))
+
+
+def _inside_number(text: str, match: re.Match[str], notes: str) -> bool:
     """A period between digits ("2024.06.04 10:25"): a dotted date or number, no boundary."""
-    notes = match.group("notes")
     return (
-        match.group("end") == "."
-        and match.start() > 0
+        match.start() > 0
         and text[match.start() - 1].isdigit()
         and notes.isdigit()
         and text[match.end() : match.end() + 1].isdigit()
@@ -86,9 +94,9 @@ def _inside_number(text: str, match: re.Match[str]) -> bool:
 
 
 def _append(spans: list[Span], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append(Span(start, end, text[start:end]))
+    """Add ``text[start:end]`` without its outer white space, unless nothing is left."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        start += len(piece) - len(piece.lstrip())
+        spans.append(Span(start, start + len(stripped), stripped))

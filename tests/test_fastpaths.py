@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import mongolia_analysis.corpus as corpus_module
 import mongolia_analysis.loading as loading_module
+import mongolia_analysis.sentences as sentences_module
 import mongolia_analysis.text as text_module
 from mongolia_analysis import load_corpus, schema
 from mongolia_analysis.gazetteer import FOLD_PAIRS, FOLD_TABLE, fold_text
@@ -119,3 +120,21 @@ def test_clean_lines_are_the_lines_cleaned(text: str) -> None:
 @given(TEXT | LINES | st.text(alphabet=st.sampled_from(" \t\u00a0\u2000\u200a\u3000x\n")))
 def test_collapse_spaces_is_the_pattern(text: str) -> None:
     assert text_module.collapse_spaces(text) == text_module.RE_SPACES.sub(" ", text)
+
+
+#: RE_BOUNDARY as it was written first, with its look-behind in front.
+RE_BOUNDARY_PLAIN = re.compile(
+    r"""(?<![.!?…])(?P<end>[.!?…]+)
+        (?P<close>["”’')\]»]*)
+        (?P<notes>(?:\[[^\]\s]{1,8}\]\s?|\d{1,3}\)?(?=\s))*)
+        (?P<space>\s+)
+        (?=[\"“‘'(\[«*]*[A-ZА-ЯЁӨҮ0-9])
+    """,
+    re.VERBOSE,
+)
+
+
+@given(st.text(alphabet=st.sampled_from('.!?…"”’)[]1 2aAЖ(«\n')))
+def test_sentence_boundaries_are_the_plain_pattern(text: str) -> None:
+    found = [(m.span(), m.groupdict()) for m in sentences_module.RE_BOUNDARY.finditer(text)]
+    assert found == [(m.span(), m.groupdict()) for m in RE_BOUNDARY_PLAIN.finditer(text)]
