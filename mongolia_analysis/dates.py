@@ -557,7 +557,7 @@ DATES_CACHE_SIZE = 4096
 @cache
 def _gate() -> PatternGate:
     """Which of RE_CITATION (index 0) and PATTERNS (1…) can match a text."""
-    return build_gate([RE_CITATION, *(pattern for pattern, _ in PATTERNS)])
+    return build_gate([RE_CITATION, *(pattern for pattern, _ in PATTERNS)], every_literal=True)
 
 
 def _candidates(text: str, active: Collection[int] | None = None) -> Iterator[DateExpression]:

@@ -15,6 +15,11 @@ Latin and Cyrillic letters used in literals) to one representative, and every de
 to "0" (so that ``\\d\\d\\d\\d`` needs "0000"). Literals with other cased characters, and
 patterns the parser cannot reduce to literals, are never gated: they always run. The gate is
 a speed-up only; it cannot add or remove a match.
+
+A pattern often needs several literals at once: a month name *and* four digits for
+"March 2014". ``build_gate(..., every_literal=True)`` checks each of those sets
+(:func:`required_literal_sets`), so that "in 2014" alone does not run the month-year
+pattern; the default checks the single most selective set (one lookup per pattern).
 """
 
 from __future__ import annotations
@@ -58,6 +63,8 @@ RE_DIGIT = re.compile(r"\d")
 #: digit ("0" after folding) is kept: most sentences have none.
 MIN_LITERAL = 2
 _MAX_CHOICES = 512
+#: Least :func:`_weight` of every string of a further set of :func:`required_literal_sets`.
+MIN_SET_WEIGHT = 3
 #: Joins the texts of :meth:`PatternGate.active_each` (a line break: sentences hold none).
 SEPARATOR = "\n"
 
@@ -103,8 +110,44 @@ def required_literals(pattern: re.Pattern[str] | str) -> frozenset[str] | None:
     if not found:
         return None
     # "visit" present implies "visits" present: keep only the minimal strings
-    minimal = {s for s in found if not any(o != s and o in s for o in found)}
-    return frozenset(minimal)
+    return _minimal(found)
+
+
+def required_literal_sets(pattern: re.Pattern[str]) -> tuple[frozenset[str], ...] | None:
+    """Sets of strings (case-folded) such that every match of ``pattern`` holds one string
+    of *each* set (the text around the match holds those of a positive lookaround): the
+    :func:`required_literals` set first, then the others that are worth looking up (each
+    string of weight :data:`MIN_SET_WEIGHT` or more) and not implied by one before them.
+
+    Returns None when no such set is found (the pattern must always run).
+
+    >>> [sorted(s) for s in required_literal_sets(re.compile(r"\\bvisit(?:ed)?\\s+\\d{4}"))]
+    [['0000'], ['visit']]
+    >>> [sorted(s) for s in required_literal_sets(re.compile(r"(?<=\\bfrom\\s)\\d\\d\\d\\d"))]
+    [['0000'], ['from']]
+    """
+    if not isinstance(pattern.pattern, str):
+        return None
+    try:
+        parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
+        found = _options(list(parsed), lookarounds=True)
+    except Exception:  # an unknown parser shape only costs the speed-up
+        return None
+    if not found:
+        return None
+    best = _sequence(list(parsed))
+    kept = [best] if best else []
+    for option in sorted(map(_minimal, found), key=lambda s: -min(map(_weight, s))):
+        if min(map(_weight, option)) < MIN_SET_WEIGHT:
+            continue  # "in", "to": in nearly every sentence
+        if not any(all(any(a in b for a in option) for b in other) for other in kept):
+            kept.append(option)  # not implied: some string of each earlier set lacks it
+    return tuple(kept) or None
+
+
+def _minimal(found: frozenset[str]) -> frozenset[str]:
+    """``found`` without the strings that hold another ("visit" present implies "visits")."""
+    return frozenset(s for s in found if not any(o != s and o in s for o in found))
 
 
 def _single(op: object, av: object) -> str | None:
@@ -128,6 +171,16 @@ def _single(op: object, av: object) -> str | None:
 
 def _sequence(items: Sequence[tuple]) -> frozenset[str] | None:
     """The best necessary literal set of a sequence of parsed items (None: none found)."""
+    options = _options(items)
+    if not options:
+        return None
+    return max(options, key=lambda s: (min(map(_weight, s)), -len(s)))
+
+
+def _options(items: Sequence[tuple], *, lookarounds: bool = False) -> list[frozenset[str]]:
+    """The necessary literal sets of a sequence of parsed items: every match holds one
+    string of each. ``lookarounds``: also those of positive lookahead and lookbehind items
+    (they are in the searched text, if not in the match)."""
     options: list[frozenset[str]] = []
     run: list[str] = []
 
@@ -163,12 +216,12 @@ def _sequence(items: Sequence[tuple]) -> frozenset[str] | None:
                 child = _sequence(list(av[2]))
         elif op is getattr(c, "ATOMIC_GROUP", None):
             child = _sequence(list(av))
+        elif op is c.ASSERT and lookarounds:
+            child = _sequence(list(av[1]))
         if child:
             options.append(child)
     close_run()
-    if not options:
-        return None
-    return max(options, key=lambda s: (min(map(_weight, s)), -len(s)))
+    return options
 
 
 def _weight(literal: str) -> int:
@@ -194,11 +247,15 @@ class PatternGate:
     """Which of a list of patterns can match a text, from one pass over it.
 
     Build it with :func:`build_gate`; ask :meth:`active` with the :func:`fold_case` text.
+    The automaton's values are pattern indices, and for a pattern that needs several literal
+    sets (``every_literal``), the numbers from ``size`` on of its sets (``clauses``).
     """
 
     size: int
     always: frozenset[int]
     automaton: object | None
+    #: pattern index → the numbers of the literal sets it needs all of
+    clauses: tuple[tuple[int, frozenset[int]], ...] = ()
 
     def active(self, folded: str) -> set[int]:
         """Indices of the patterns that may match the text whose fold is ``folded``."""
@@ -206,7 +263,15 @@ class PatternGate:
         if self.automaton is not None and folded:
             for _end, indices in self.automaton.iter(folded):  # type: ignore[attr-defined]
                 found.update(indices)
-        return found
+        return self._complete(found) if self.clauses else found
+
+    def _complete(self, found: set[int]) -> set[int]:
+        """``found`` (indices and set numbers) as the indices of the patterns that may match:
+        those found, and those with each of their sets found."""
+        out = {index for index in found if index < self.size}
+        if len(out) < len(found):  # some literal sets were found
+            out.update(index for index, needed in self.clauses if needed <= found)
+        return out
 
     def active_each(self, folded: Sequence[str]) -> list[set[int]]:
         """:meth:`active` for each of several folded texts, from one pass over them joined.
@@ -225,29 +290,48 @@ class PatternGate:
         joined = SEPARATOR.join(folded)
         for end, indices in self.automaton.iter(joined):  # type: ignore[attr-defined]
             found[bisect_right(starts, end) - 1].update(indices)
-        return found
+        return [self._complete(each) for each in found] if self.clauses else found
 
 
-def build_gate(patterns: Sequence[re.Pattern[str]]) -> PatternGate:
-    """A :class:`PatternGate` for ``patterns`` (in their order).
+def build_gate(patterns: Sequence[re.Pattern[str]], *, every_literal: bool = False) -> PatternGate:
+    """A :class:`PatternGate` for ``patterns`` (in their order). ``every_literal``: a
+    pattern is active only when a string of each of its :func:`required_literal_sets`
+    occurs, rather than one of its most selective set.
 
     >>> gate = build_gate([re.compile("visit", re.I), re.compile(r"\\d+"), re.compile(r"\\w")])
     >>> sorted(gate.active(fold_case("They VISITED Seoul"))), sorted(gate.active(fold_case("4")))
     ([0, 2], [1, 2])
+    >>> gate = build_gate([re.compile(r"visit\\s+\\d+")], every_literal=True)
+    >>> sorted(gate.active(fold_case("a visit in 2014"))), sorted(gate.active("visit"))
+    ([0], [])
     """
     always: set[int] = set()
     owners: dict[str, list[int]] = {}
+    clauses: list[tuple[int, frozenset[int]]] = []
+    number = len(patterns)  # the next literal set's number
     for index, pattern in enumerate(patterns):
-        literals = required_literals(pattern)
-        if literals is None:
+        if every_literal:
+            sets = required_literal_sets(pattern)
+        else:
+            literals = required_literals(pattern)
+            sets = (literals,) if literals is not None else None
+        if sets is None:
             always.add(index)
             continue
-        for literal in literals:
-            owners.setdefault(literal, []).append(index)
+        if len(sets) == 1:
+            for literal in sets[0]:
+                owners.setdefault(literal, []).append(index)
+            continue
+        numbers = range(number, number + len(sets))
+        number += len(sets)
+        clauses.append((index, frozenset(numbers)))
+        for set_number, literals in zip(numbers, sets, strict=True):
+            for literal in literals:
+                owners.setdefault(literal, []).append(set_number)
     automaton = None
     if owners:
         automaton = ahocorasick.Automaton()
         for literal, indices in owners.items():
             automaton.add_word(literal, tuple(indices))
         automaton.make_automaton()
-    return PatternGate(len(patterns), frozenset(always), automaton)
+    return PatternGate(len(patterns), frozenset(always), automaton, tuple(clauses))

@@ -15,6 +15,7 @@ from mongolia_analysis.prefilter import (
     _IGNORECASE_FIXES,
     build_gate,
     fold_case,
+    required_literal_sets,
     required_literals,
 )
 
@@ -43,6 +44,7 @@ def _shipped_patterns() -> list[re.Pattern[str]]:
 
 PATTERNS = _shipped_patterns()
 GATE = build_gate(PATTERNS)
+EVERY_GATE = build_gate(PATTERNS, every_literal=True)
 
 
 @pytest.mark.parametrize(
@@ -96,11 +98,52 @@ def test_fixes_are_needed(char: str) -> None:
     assert char.lower() != fold_case(char)
 
 
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\bvisit(?:ed)?\s+\d{4}", [{"0000"}, {"visit"}]),  # the most selective first
+        (r"(?<=\bfrom\s)\d{4}", [{"0000"}, {"from"}]),
+        (r"\bin\s+(?:march|june)\s+\d{4}", [{"0000"}, {"march", "june"}]),  # "in": too short
+        (r"\d+\s+\d{4}", [{"0000"}]),  # "0" is implied by "0000"
+        (r"(?:talks)?\s+held", [{"held"}]),
+    ],
+)
+def test_required_literal_sets(pattern: str, expected: list[set[str]]) -> None:
+    assert required_literal_sets(re.compile(pattern, re.IGNORECASE)) == tuple(
+        frozenset(s) for s in expected
+    )
+
+
+@pytest.mark.parametrize("pattern", [r"\w+", r"(?:visit)?", r"a|\d", r"(?!visit)\w"])
+def test_patterns_without_literal_sets_always_run(pattern: str) -> None:
+    assert required_literal_sets(re.compile(pattern)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("In March 2014", {0, 1, 2}),
+        ("in 2014", {1, 2}),  # no month: the month-year pattern cannot match
+        ("in March", {2}),
+        ("", {2}),
+    ],
+)
+def test_every_literal_gate_needs_each_set(text: str, expected: set[int]) -> None:
+    gate = build_gate(
+        [re.compile(r"\bmarch\s+\d{4}", re.I), re.compile(r"\d{4}"), re.compile(r"\w")],
+        every_literal=True,
+    )
+    assert gate.active(fold_case(text)) == expected
+    assert gate.active_each([fold_case(text), "x"])[0] == expected
+
+
 def _assert_gate_keeps_matches(text: str) -> None:
-    active = GATE.active(fold_case(text))
-    for index, pattern in enumerate(PATTERNS):
-        if index not in active:
-            assert pattern.search(text) is None, (pattern.pattern, text)
+    folded = fold_case(text)
+    for gate in (GATE, EVERY_GATE):
+        active = gate.active(folded)
+        for index, pattern in enumerate(PATTERNS):
+            if index not in active:
+                assert pattern.search(text) is None, (pattern.pattern, text)
 
 
 def test_gate_keeps_every_match_in_the_seeds() -> None:
