@@ -8,7 +8,8 @@ step, totals, corpus bytes, row counts, and memory: resident set size when the i
 started (before any import), after the imports, and the peak (``resource.getrusage``
 ``ru_maxrss``; the pool workers' peak separately); after each step the resident set size and
 its high-water mark (``VmRSS``, ``VmHWM``), to see which step holds the memory.
-``--profile`` runs the timed part under cProfile and writes the pstats file.
+``--profile`` runs the timed part under cProfile and writes the pstats file; ``--cache DIR``
+gives load_corpus a result cache.
 
     python bench/extraction.py --corpus bench/out/corpus/10mb --workers 1 [--profile FILE]
 """
@@ -75,8 +76,9 @@ def cpu_s() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def extract(path: Path, workers: int, load_only: bool = False) -> dict:
-    """Time load_corpus and each table (wall and CPU seconds)."""
+def extract(path: Path, workers: int, load_only: bool = False, cache: Path | None = None) -> dict:
+    """Time load_corpus and each table (wall and CPU seconds); ``cache``: the result cache
+    folder given to load_corpus."""
     import mongolia_analysis
 
     wall: dict[str, float] = {}
@@ -85,7 +87,7 @@ def extract(path: Path, workers: int, load_only: bool = False) -> dict:
     rows: dict[str, int] = {}
     errors: dict[str, str] = {}
     w0, c0 = time.perf_counter(), cpu_s()
-    corpus = mongolia_analysis.load_corpus(path, workers=workers)
+    corpus = mongolia_analysis.load_corpus(path, workers=workers, cache=cache)
     wall["load_corpus"], cpu["load_corpus"] = time.perf_counter() - w0, cpu_s() - c0
     rss["load_corpus"] = (rss_kib(), rss_kib("VmHWM"))
     rows["documents"] = len(corpus.documents)
@@ -117,22 +119,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--load-only", action="store_true", help="time load_corpus only, no extraction table"
     )
+    parser.add_argument("--cache", type=Path, help="result cache folder for load_corpus")
     args = parser.parse_args(argv)
     setup_s, rss_after_imports = prepare()
     if args.profile:
         import cProfile
 
         profiler = cProfile.Profile()
-        result = profiler.runcall(extract, args.corpus, args.workers, args.load_only)
+        result = profiler.runcall(extract, args.corpus, args.workers, args.load_only, args.cache)
         profiler.dump_stats(str(args.profile))
     else:
-        result = extract(args.corpus, args.workers, args.load_only)
+        result = extract(args.corpus, args.workers, args.load_only, args.cache)
     result.update(
         corpus=str(args.corpus),
         bytes=corpus_bytes(args.corpus),
         files=sum(1 for p in args.corpus.rglob("*") if p.is_file()),
         workers=args.workers,
         load_only=args.load_only,
+        cache=str(args.cache) if args.cache else None,
         profiled=bool(args.profile),
         imports_and_data_files_s=setup_s,
         rss_start_kib=RSS_AT_START,

@@ -31,6 +31,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import signal
 import statistics
 import subprocess
@@ -185,11 +186,19 @@ def generate_corpora(sizes: list[float]) -> dict[float, dict]:
 
 
 def extraction_run(
-    path: str, workers: int, *, timeout: float, profile: Path | None = None, load_only=False
+    path: str,
+    workers: int,
+    *,
+    timeout: float,
+    profile: Path | None = None,
+    load_only=False,
+    cache: Path | None = None,
 ):
     cmd = [PY, str(BENCH / "extraction.py"), "--corpus", path, "--workers", str(workers)]
     if profile:
         cmd += ["--profile", str(profile)]
+    if cache:
+        cmd += ["--cache", str(cache)]
     if load_only:
         cmd.append("--load-only")
     library = library_snapshot()["_all"][:16]
@@ -357,6 +366,87 @@ def bench_extraction(corpora: dict[float, dict], budget: Budget, *, reserve: flo
     results["per_mb_wall_s"] = per_mb_wall
     results["all_core_projection"] = amdahl(one, nproc)
     return results
+
+
+#: The corpus size of the result-cache runs, and the share of its files changed for the last.
+CACHE_SIZE = 10.0
+CACHE_CHANGED_EVERY = 100
+CACHE_NEW_PARAGRAPH = "\n\nUlaanbaatar hosted talks between the two Koreas in 2031.\n"
+
+
+def bench_cache(corpora: dict[float, dict], budget: Budget) -> dict:
+    """The extraction with a result cache: empty (what keeping the results costs), full (an
+    unchanged corpus again), and with one file in CACHE_CHANGED_EVERY changed (a day's news
+    added to a long series), each in a fresh process, one core."""
+    if CACHE_SIZE not in corpora or not budget.fits(60):
+        return {"skipped": True}
+    say(f"result cache ({CACHE_SIZE:g} MB: empty, full, 1 % of files changed)")
+    source = Path(corpora[CACHE_SIZE]["path"])
+    cache, changed = OUT / "cache", OUT / "cache-corpus"
+    for folder in (cache, changed):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(source, changed)
+    files = sorted(p for p in changed.rglob("*") if p.is_file())
+    for path in files[::CACHE_CHANGED_EVERY]:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(CACHE_NEW_PARAGRAPH)
+    out = {
+        "size_mb": CACHE_SIZE,
+        "cold": summarise(CACHE_SIZE, [extraction_run(str(source), 1, timeout=300, cache=cache)]),
+        "warm": summarise(CACHE_SIZE, [extraction_run(str(source), 1, timeout=300, cache=cache)]),
+        "changed_files": len(files[::CACHE_CHANGED_EVERY]),
+        "files": len(files),
+    }
+    out["changed"] = summarise(
+        CACHE_SIZE, [extraction_run(str(changed), 1, timeout=300, cache=cache)]
+    )
+    out["cache_bytes"] = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
+    shutil.rmtree(changed, ignore_errors=True)
+    return out
+
+
+def report_cache(cache: dict, ex: dict) -> list[str]:
+    if not cache or cache.get("skipped"):
+        return []
+    size = cache["size_mb"]
+    plain = ex.get("one_core", {}).get(size) or ex.get("one_core", {}).get(str(size)) or {}
+    base = plain.get("wall_s")
+    lines = [
+        "",
+        "## 1b. Result cache (no target)",
+        "",
+        f"`python bench/extraction.py --corpus bench/out/corpus/{size:g}mb --workers 1 --cache "
+        "bench/out/cache`: `load_corpus(path, cache=...)` and every table, as in section 1, "
+        "with the result cache that builds keep in `reports/.cache` (each file's parse and "
+        "each document's rows of mentions, events, figures and codings). Empty cache, then the "
+        f"same corpus again, then a copy with one file in {CACHE_CHANGED_EVERY} changed "
+        f"({cache['changed_files']} of {cache['files']}: a paragraph appended). One core, "
+        "one run each.",
+        "",
+        "| run | wall s | CPU s | vs no cache (section 1) |",
+        "|---|---|---|---|",
+    ]
+    labels = {
+        "cold": "empty cache (results kept)",
+        "warm": "unchanged corpus again",
+        "changed": f"{cache['changed_files']} files changed",
+    }
+    for key, label in labels.items():
+        run = cache.get(key) or {}
+        if run.get("failed"):
+            lines.append(f"| {label} | failed | — | — |")
+            continue
+        wall = run.get("wall_s")
+        ratio = f"{wall / base:.2f}× the time" if base and wall else "—"
+        lines.append(f"| {label} | {fmt(wall)} | {fmt(run.get('cpu_s'))} | {ratio} |")
+    lines += [
+        "",
+        f"Cache on disk: {cache['cache_bytes'] / MB:,.0f} MB for {size:g} MB of documents. "
+        "What a warm run still does: reading the entries, joining the tables, and the "
+        "tables computed from the whole corpus (citations, co-occurrence, event clusters, "
+        "code tables).",
+    ]
+    return lines
 
 
 def step_slopes(one_core: dict) -> dict[str, float | None]:
@@ -749,6 +839,7 @@ def write_report(results: dict) -> str:
     lines += report_targets(results)
     lines += report_extraction(results["corpora"], ex, results.get("profile", {}))
     lines += report_patterns(results.get("patterns", {}))
+    lines += report_cache(results.get("cache", {}), ex)
     lines += report_builds(bd)
     notes = BENCH / "NOTES.md"
     if notes.exists():
@@ -1277,6 +1368,7 @@ def main(argv: list[str] | None = None) -> int:
     results["extraction"] = bench_extraction(results["corpora"], budget, reserve=reserve)
     results["profile"] = bench_profile(results["corpora"], results["extraction"], budget)
     results["patterns"] = bench_patterns(results["corpora"], budget)
+    results["cache"] = bench_cache(results["corpora"], budget)
     results["loadavg_end"] = os.getloadavg()
     end = library_snapshot()
     results["library_changed_during_run"] = changed_files(start_snapshot, end)

@@ -13,8 +13,9 @@ table's rows for one document. A key is the sha256 of everything the result depe
 Change any of these and the key changes, so a stale result is never found: it is only left
 behind (delete the folder to reclaim the space; nothing else is kept there). Entries are
 written to a temporary name and renamed, so briefs built at once can share one cache. An
-entry that cannot be read is a miss, never an error. Entries are pickles: keep the cache
-folder as private as the reports it serves.
+entry that cannot be read is a miss, never an error. Entries are compressed pickles (about
+three times the size of the documents they come from): keep the cache folder as private as
+the reports it serves.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import os
 import pickle
 import platform
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -101,8 +103,7 @@ class ResultCache:
         if self.refresh:
             return None
         try:
-            with self._path(kind, key).open("rb") as handle:
-                return pickle.load(handle)
+            return pickle.loads(zlib.decompress(self._path(kind, key).read_bytes()))
         except Exception:  # absent, or damaged (a miss: the result is made again)
             return None
 
@@ -117,7 +118,7 @@ class ResultCache:
             handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
             try:
                 with os.fdopen(handle, "wb") as out:
-                    pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+                    out.write(zlib.compress(pickle.dumps(value, pickle.HIGHEST_PROTOCOL), 1))
                 os.replace(temporary, target)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)

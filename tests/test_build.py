@@ -363,6 +363,27 @@ def test_changed_input_document_is_not_reused(tmp_path):
     assert not build_brief(**common, focus="JPN").reused  # parameters count too
 
 
+def test_another_counterpart_reuses_the_parsed_and_extracted_corpus(tmp_path, monkeypatch):
+    from mongolia_analysis import corpus as corpus_module
+
+    extracted: list[str] = []
+    extract = corpus_module._extract
+
+    def counting(task, tables, **tools):
+        extracted.append(task)
+        return extract(task, tables, **tools)
+
+    monkeypatch.setattr(corpus_module, "_extract", counting)
+    fixture_build(tmp_path, name="kor", focus="KOR")
+    assert sorted(extracted) == ["codings", "events", "figures", "mentions"]
+    assert list((tmp_path / build_module.RESULT_CACHE_DIR).rglob("*.pickle"))
+    extracted.clear()
+    other = fixture_build(tmp_path, name="jpn", focus="JPN")
+    assert not other.reused and extracted == []  # a new brief, from the cached rows
+    fixture_build(tmp_path, name="jpn", focus="JPN", force=True)
+    assert sorted(extracted) == ["codings", "events", "figures", "mentions"]  # refreshed
+
+
 # -- the full default build (slow, shared) ---------------------------------------------
 @pytest.fixture(scope="session")
 def default_build(tmp_path_factory) -> dict:
