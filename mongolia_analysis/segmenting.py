@@ -247,6 +247,8 @@ def _looks_like_heading(text: str) -> bool:
 
 def _count_words_upto(text: str, limit: int) -> int:
     """Words in ``text``, counted up to ``limit`` (cheap on a very long paragraph)."""
+    if len(text) <= SHORT_LINE_CHARS:  # a short line's words are found at once
+        return min(count_words(text), limit)
     return sum(1 for _ in islice(RE_WORD.finditer(text), limit))
 
 
@@ -255,23 +257,21 @@ RULE_GROUPS = ("footer", "drop", "tail_drop", "meta", "reference_headings")
 
 
 @lru_cache(maxsize=8)
-def _numbered_groups(rules: Rules) -> dict[str, tuple[tuple[int, re.Pattern[str]], ...]]:
-    """Each rule group's patterns with their index in :func:`_rules_gate`."""
-    out: dict[str, tuple[tuple[int, re.Pattern[str]], ...]] = {}
-    index = 0
-    for group in RULE_GROUPS:
-        patterns = getattr(rules, group)
-        out[group] = tuple(enumerate(patterns, index))
-        index += len(patterns)
+def _grouped_rules(rules: Rules) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Every line rule with its group, in the order of :func:`_rules_gate`."""
+    return tuple((group, pattern) for group in RULE_GROUPS for pattern in getattr(rules, group))
+
+
+def _active_groups(
+    active: set[int], grouped: tuple[tuple[str, re.Pattern[str]], ...]
+) -> dict[str, list[re.Pattern[str]]]:
+    """The patterns that can match (``active``: the gate's indices into ``grouped``, from
+    :func:`_grouped_rules`), by group."""
+    out: dict[str, list[re.Pattern[str]]] = {}
+    for index in active:
+        group, pattern = grouped[index]
+        out.setdefault(group, []).append(pattern)
     return out
-
-
-def _matches(
-    numbered: tuple[tuple[int, re.Pattern[str]], ...], window: str, active: set[int]
-) -> bool:
-    """Whether a pattern of a rule group (``numbered``, from :func:`_numbered_groups`)
-    matches ``window``; ``active``: the gate's indices of the patterns that can."""
-    return any(pattern.search(window) for index, pattern in numbered if index in active)
 
 
 @lru_cache(maxsize=8)
@@ -288,14 +288,15 @@ def classify(paragraphs: list[str], rules: Rules | None = None) -> tuple[list[Bl
     heading: str | None = None
     in_references = False
     seen_body = False
-    gate, groups = _rules_gate(rules), _numbered_groups(rules)
-    for para in paragraphs:
-        window = para[:RULE_WINDOW]
-        # only the patterns whose words occur in the window can match (see .prefilter)
-        active = gate.active(fold_case(window))
+    grouped = _grouped_rules(rules)
+    windows = [para[:RULE_WINDOW] for para in paragraphs]
+    # only the patterns whose words occur in a window can match (see .prefilter)
+    actives = _rules_gate(rules).active_each([fold_case(window) for window in windows])
+    for para, window, active in zip(paragraphs, windows, actives, strict=True):
+        candidates = _active_groups(active, grouped)
 
-        def found(group: str) -> bool:
-            return _matches(groups[group], window, active)  # noqa: B023 (used at once)
+        def found(group: str) -> bool:  # (a closure used at once, in this iteration)
+            return any(p.search(window) for p in candidates.get(group, ()))  # noqa: B023
 
         if found("footer"):
             dropped.append(para)
@@ -317,7 +318,7 @@ def classify(paragraphs: list[str], rules: Rules | None = None) -> tuple[list[Bl
             heading = para
             blocks.append(Block(para, "heading", heading))
             continue
-        if rules.reference_entry.search(para) and seen_body:
+        if seen_body and rules.reference_entry.search(para):
             in_references = True
             blocks.append(Block(para, "references", heading))
             continue
@@ -337,8 +338,10 @@ def classify(paragraphs: list[str], rules: Rules | None = None) -> tuple[list[Bl
 
 def _is_dateline(text: str) -> bool:
     """A short line that mostly states a date ("12 March 2018", "Улаанбаатар, 2023 оны …")."""
+    if len(text) > SHORT_LINE_CHARS:
+        return False
     words = _count_words_upto(text, 13)
-    if words > 12 or len(text) > SHORT_LINE_CHARS:
+    if words > 12:
         return False
     found = parse_date(text)
     return bool(found) and (words <= 5 or found[1] == "day")
