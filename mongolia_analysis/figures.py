@@ -34,12 +34,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import ahocorasick
 import pandas as pd
 import yaml
 
@@ -47,7 +48,14 @@ from . import schema, yamldata
 from .dates import find_dates
 from .errors import DataFileError
 from .paths import data_file
-from .prefilter import PatternGate, build_gate, fold_case
+from .prefilter import fold_case, required_literals
+
+try:  # the parser behind re.compile; private, so any surprise means "no anchors"
+    from re import _constants as _sre_constants
+    from re import _parser as _sre_parser
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_constants as _sre_constants  # type: ignore[no-redef]
+    import sre_parse as _sre_parser  # type: ignore[no-redef]
 
 #: Farthest a date may stand from a figure (characters) to give it its year.
 YEAR_REACH = 60
@@ -63,6 +71,8 @@ RE_AGE_AFTER = re.compile(r"^[\s-]+old\b", re.IGNORECASE)
 RE_RANGE_UPPER = re.compile(r"[-–]\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w.,/\-–])")
 RE_RANGE_TAIL = re.compile(r"^\s?[-–]\s?\d+(?:\.\d+)?\s?(?P<unit>%)")
 UPPER_ALLOWED_AFTER = re.compile(r"^(?:%|[.,;:!?)\]”’\"'»/]|\s|$)")
+#: Shortest literal a core pattern's matches may be anchored on (see :class:`CoreGate`).
+MIN_ANCHOR = 2
 
 
 # ----------------------------------------------------------------------------------------
@@ -118,12 +128,171 @@ class FigureVocabulary:
     re_money_context: re.Pattern[str]
 
     @cached_property
-    def core_gate(self) -> PatternGate:
-        """Which core patterns of :func:`_cores` can match a text (see :mod:`.prefilter`)."""
-        return build_gate(
-            [self.re_vague, self.re_fraction, RE_ORDINAL_DIGITS, self.re_ordinal_word,
-             RE_DIGITS, self.re_number_words]
-        )  # fmt: skip
+    def core_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """The patterns of :func:`_cores`, in the order it runs them."""
+        return (self.re_vague, self.re_fraction, RE_ORDINAL_DIGITS, self.re_ordinal_word,
+                RE_DIGITS, self.re_number_words)  # fmt: skip
+
+    @cached_property
+    def core_gate(self) -> CoreGate:
+        """Which core patterns of :func:`_cores` can match a text, and where (see
+        :class:`CoreGate`)."""
+        return build_core_gate(self.core_patterns)
+
+
+# ----------------------------------------------------------------------------------------
+# where cores can be
+class CoreGate(NamedTuple):
+    """Which of a list of patterns can match a text and, for a pattern whose every match
+    begins with one of a few literals ("anchored"), where its matches can begin, from one
+    Aho-Corasick pass over the text's :func:`.prefilter.fold_case`.
+
+    Like :class:`.prefilter.PatternGate`, a speed-up only: a pattern none of whose literals
+    occurs cannot match, and an anchored pattern can only match where an anchor begins, so
+    :func:`finditer_at` over those places finds exactly what ``finditer`` finds.
+    """
+
+    always: frozenset[int]
+    anchored: frozenset[int]
+    automaton: Any  # literal -> (its length, patterns it activates, patterns it anchors)
+    #: One-character literals ("0" for any digit), looked up with ``in``: the automaton would
+    #: report each of their many occurrences.
+    characters: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    def scan(self, text: str) -> Places:
+        """Where in ``text`` the patterns may match."""
+        active = set(self.always)
+        starts: dict[int, list[int]] = {}
+        if not text:
+            return Places(text, active, self.anchored, starts)
+        folded = fold_case(text)
+        for char, indices in self.characters:
+            if char in folded:
+                active.update(indices)
+        if self.automaton is not None:
+            for end, (length, activates, anchors) in self.automaton.iter(folded):
+                active.update(activates)
+                for index in anchors:
+                    starts.setdefault(index, []).append(end - length + 1)
+        return Places(text, active, self.anchored, starts)
+
+
+class Places(NamedTuple):
+    """What :meth:`CoreGate.scan` found in one text."""
+
+    text: str
+    active: set[int]  # the patterns that may match
+    anchored: frozenset[int]
+    starts: dict[int, list[int]]  # where each anchored pattern may begin
+
+    def finditer(self, index: int, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)`` for the pattern at ``index`` of the gate."""
+        if index not in self.active:
+            return iter(())
+        if index in self.anchored:
+            return finditer_at(pattern, self.text, self.starts.get(index, ()))
+        return pattern.finditer(self.text)
+
+
+def build_core_gate(patterns: Sequence[re.Pattern[str]]) -> CoreGate:
+    """A :class:`CoreGate` for ``patterns`` (in their order).
+
+    >>> gate = build_core_gate([re.compile(r"(?<!\\w)(?:one|two)\\b", re.I), re.compile(r"\\d+")])
+    >>> places = gate.scan("Two or 3, someone")
+    >>> places.active, places.starts
+    ({0, 1}, {0: [0, 14]})
+    """
+    always: set[int] = set()
+    anchored: set[int] = set()
+    keys: dict[str, tuple[set[int], set[int]]] = {}
+    for index, pattern in enumerate(patterns):
+        prefixes = leading_literals(pattern)
+        literals = prefixes or required_literals(pattern)
+        if literals is None:
+            always.add(index)
+            continue
+        if prefixes:
+            anchored.add(index)
+        for literal in literals:
+            activates, anchors = keys.setdefault(literal, (set(), set()))
+            (anchors if prefixes else activates).add(index)
+    characters = tuple(
+        (literal, tuple(sorted(activates)))
+        for literal, (activates, _) in keys.items()
+        if len(literal) == 1
+    )  # fmt: skip (anchors are never one character)
+    words = {literal: sets for literal, sets in keys.items() if len(literal) > 1}
+    automaton = None
+    if words:
+        automaton = ahocorasick.Automaton()
+        for literal, (activates, anchors) in words.items():
+            automaton.add_word(literal, (len(literal), tuple(activates | anchors), tuple(anchors)))
+        automaton.make_automaton()
+    return CoreGate(frozenset(always), frozenset(anchored), automaton, characters)
+
+
+def leading_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Strings (case-folded, as :func:`.prefilter.fold_case` writes them) one of which begins
+    every match of ``pattern``, each of at least :data:`MIN_ANCHOR` characters; None when no
+    such set is found.
+
+    >>> sorted(leading_literals(re.compile(r"(?<![\\w-])(?:Six|(?P<t>twenty)-one)\\b", re.I)))
+    ['six', 'twenty']
+    >>> leading_literals(re.compile(r"a\\s+third")) is None
+    True
+    """
+    try:
+        found = _prefixes(list(_sre_parser.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # an unknown parser shape only costs the speed-up
+        return None
+    if not found or min(map(len, found)) < MIN_ANCHOR:
+        return None
+    return frozenset(found)
+
+
+def _prefixes(items: Sequence[tuple[Any, Any]]) -> set[str] | None:
+    """The literal beginnings of a parsed sequence (None: one alternative has none)."""
+    c = _sre_constants
+    run = ""
+    for op, av in items:
+        if op is c.LITERAL:
+            char = chr(av)
+            if not (char.isascii() or "\u0400" <= char <= "\u04ff") or len(char.lower()) != 1:
+                break  # a character fold_case may not fold as re.IGNORECASE compares
+            run += fold_case(char)
+            continue
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue  # takes no character
+        if op is c.SUBPATTERN:
+            inner = _prefixes(list(av[-1]))
+        elif op is c.BRANCH:
+            parts = [_prefixes(list(branch)) for branch in av[1]]
+            inner = None if any(p is None for p in parts) else set().union(*parts)  # type: ignore[arg-type]
+        else:
+            break
+        if inner is None:
+            break
+        return {run + tail for tail in inner}
+    return {run} if run else None
+
+
+def finditer_at(
+    pattern: re.Pattern[str], text: str, starts: Sequence[int]
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose matches can only begin at ``starts``
+    and are never empty: the leftmost match at or after the end of the last one, each time.
+
+    >>> [m.group(0) for m in finditer_at(re.compile(r"\\bone\\b"), "one someone one", [0, 8, 12])]
+    ['one', 'one']
+    """
+    end = 0
+    for start in sorted(set(starts)):
+        if start < end:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            yield match
+            end = match.end()
 
 
 def _is_cyrillic(word: str) -> bool:
@@ -319,23 +488,26 @@ def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
 
 
 def _cores(text: str, vocab: FigureVocabulary) -> list[_Core]:
-    # the gate skips patterns whose words or digits are absent (they cannot match)
-    active = vocab.core_gate.active(fold_case(text))
-    if not active:
+    """The cores of ``text``: the longest where two overlap, in text order."""
+    # the gate skips patterns whose words or digits are absent (they cannot match), and
+    # tries the word patterns only where one of their words begins
+    places = vocab.core_gate.scan(text)
+    if not places.active:
         return []
+    patterns = vocab.core_patterns
     cores: list[_Core] = []
-    for match in vocab.re_vague.finditer(text) if 0 in active else ():
+    for match in places.finditer(0, patterns[0]):
         cores.append(_Core(match.start(), match.end(), None, "vague"))
-    for match in vocab.re_fraction.finditer(text) if 1 in active else ():
+    for match in places.finditer(1, patterns[1]):
         cores.append(
             _Core(match.start(), match.end(), _lookup(vocab.fractions, match.group(0)), "fraction")
         )
-    for match in RE_ORDINAL_DIGITS.finditer(text) if 2 in active else ():
+    for match in places.finditer(2, patterns[2]):
         cores.append(_Core(match.start(), match.end(), float(match.group(1)), "ordinal"))
-    for match in vocab.re_ordinal_word.finditer(text) if 3 in active else ():
+    for match in places.finditer(3, patterns[3]):
         value = vocab.ordinal_words.get(match.group("ord").lower())
         cores.append(_Core(match.start(), match.end(), float(value or 0), "ordinal"))
-    for match in RE_DIGITS.finditer(text) if 4 in active else ():
+    for match in places.finditer(4, patterns[4]):
         after = text[match.end() : match.end() + 1]
         value = float(match.group(0).replace(",", ""))
         upper = RE_RANGE_UPPER.match(text, match.end())
@@ -346,7 +518,7 @@ def _cores(text: str, vocab: FigureVocabulary) -> list[_Core]:
         if glued and not _glued_unit_ok(text, match.start(), match.end(), vocab):
             continue
         cores.append(_Core(match.start(), match.end(), value, "digits"))
-    for match in vocab.re_number_words.finditer(text) if 5 in active else ():
+    for match in places.finditer(5, patterns[5]):
         if match.group("tens"):
             value = (
                 vocab.number_words[match.group("tens").lower()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -11,7 +12,14 @@ from hypothesis import strategies as st
 
 from mongolia_analysis import schema
 from mongolia_analysis.errors import DataFileError
-from mongolia_analysis.figures import extract_figures, find_figures, parse_vocabulary
+from mongolia_analysis.figures import (
+    extract_figures,
+    find_figures,
+    finditer_at,
+    leading_literals,
+    load_vocabulary,
+    parse_vocabulary,
+)
 
 NA = None
 
@@ -256,3 +264,64 @@ def test_seed_figures_point_into_their_documents(seeds_corpus) -> None:
     assert len(figures) > 0
     for row in figures.to_dict("records"):
         assert seeds_corpus.text(row["doc_id"])[row["start"] : row["end"]] == row["surface"]
+
+
+# -- the core gate: anchored patterns find what finditer finds ------------------------------
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?<![\w-])(?:six|seven)(?![\w-])", {"six", "seven"}),
+        (r"(?P<tens>Twenty|thirty)[-\s](?P<ones>one|two)", {"twenty", "thirty"}),
+        (r"\bstate\s+visit", {"state"}),
+        (r"a dozen|dozens", {"a dozen", "dozens"}),
+        (r"a\s+third|one-third", None),  # "a" is too short to anchor on
+        (r"\d+th", None),  # starts with a class, not a literal
+        (r"(?:one)?two", None),  # an optional beginning
+    ],
+)
+def test_leading_literals(pattern: str, expected: set[str] | None) -> None:
+    found = leading_literals(re.compile(pattern, re.IGNORECASE))
+    assert (None if found is None else set(found)) == expected
+
+
+CORE_GATE_TEXTS = [
+    "Someone sent twenty-one or TWENTY ONE people, often ten.",
+    "A DOZEN, a dozen and dozens of them; tens of thousands of workers.",
+    "The ſixth and the Sixth, the twenty-fourth-largest, 26th ranking, 1,200 and 5-6%.",
+    "one-third, a third and three-quarters; one one one; zero.",
+    "Монгол улс 30 гаруй орны 2 САЯ ₮, thirteen thirty",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", CORE_GATE_TEXTS)
+def test_core_gate_matches_as_finditer(text: str) -> None:
+    vocab = load_vocabulary()
+    places = vocab.core_gate.scan(text)
+    for index, pattern in enumerate(vocab.core_patterns):
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in places.finditer(index, pattern)] == expected, pattern.pattern
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["one", "ONE", "some", "twenty", "-", " ", "ten", "often", "a", "dozen", "dozens",
+             "fourth", "thousands", "of", "ſix", "5", "th", "x", "\n", "Twenty"]
+        ),
+        max_size=25,
+    )
+)  # fmt: skip
+def test_core_gate_matches_as_finditer_on_any_words(words: list[str]) -> None:
+    text = "".join(words)
+    vocab = load_vocabulary()
+    places = vocab.core_gate.scan(text)
+    for index, pattern in enumerate(vocab.core_patterns):
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in places.finditer(index, pattern)] == expected
+
+
+def test_finditer_at_takes_the_leftmost_match_after_the_last() -> None:
+    pattern = re.compile(r"ab|bc")
+    assert [m.span() for m in finditer_at(pattern, "abc bc", [1, 0, 4])] == [(0, 2), (4, 6)]
