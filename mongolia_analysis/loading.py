@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +26,7 @@ from .cache import ResultCache
 from .corpus import Corpus, CorpusOptions, SourceTexts, TextStore, text_digest
 from .errors import DataFileError, InputError
 from .reading import RawDocument, discover_files, read_document
-from .schema import concat, conform, release_unused_memory
+from .schema import TABLES, concat, conform, release_unused_memory
 from .segmenting import ParsedDocument, parse_segment, split_file
 
 CATALOG_NAME = "catalog.csv"
@@ -185,6 +186,7 @@ class _TableBuilder:
         self.documents: list[dict] = []
         self.headlines: list[dict] = []
         self.rows: dict[str, list[dict]] = {"paragraphs": [], "sentences": []}
+        self.row_ids: dict[str, list[str]] = {"paragraphs": [], "sentences": []}  # doc_id
         self.pieces: dict[str, list[pd.DataFrame]] = {"paragraphs": [], "sentences": []}
         self.batch = 0
         self.skipped: list[dict] = []
@@ -227,8 +229,9 @@ class _TableBuilder:
             self.texts.add(doc_id, doc.text)
             self.raw_texts.add(doc_id, raw.path, raw.name, part, digest)
             self.documents.append(_document_row(raw, doc, doc_id, part, digest, self.catalog))
-            self.rows["paragraphs"] += [{"doc_id": doc_id, **row} for row in doc.paragraphs]
-            self.rows["sentences"] += [{"doc_id": doc_id, **row} for row in doc.sentences]
+            for table, rows in (("paragraphs", doc.paragraphs), ("sentences", doc.sentences)):
+                self.rows[table] += rows
+                self.row_ids[table] += [doc_id] * len(rows)
             self.headlines += [{"doc_id": doc_id, **row} for row in doc.headlines]
             self.batch += len(doc.text)
             if self.batch >= BATCH_CHARS:
@@ -237,8 +240,10 @@ class _TableBuilder:
     def _flush(self) -> None:
         for table, rows in self.rows.items():
             if rows:
-                self.pieces[table].append(conform(rows, table))
+                frame = _frame_of_rows(table, self.row_ids[table], rows)
+                self.pieces[table].append(conform(frame, table))
                 rows.clear()
+                self.row_ids[table].clear()
         self.batch = 0
 
     def finish(self, unreadable: list[dict]) -> dict:
@@ -257,6 +262,20 @@ class _TableBuilder:
             "texts": self.texts,
             "raw_texts": self.raw_texts,
         }
+
+
+def _frame_of_rows(table: str, doc_ids: list[str], rows: list[dict]) -> pd.DataFrame:
+    """Rows of ``table`` that share their keys, each with its ``doc_id``, as a frame built a
+    column at a time in the declared dtypes (the frame :func:`.schema.conform` makes of the
+    rows with their ``doc_id``, without a record-by-record conversion)."""
+    spec = TABLES[table]
+    columns = {"doc_id": doc_ids} | {name: list(map(itemgetter(name), rows)) for name in rows[0]}
+    return pd.DataFrame(
+        {
+            name: pd.array(values, dtype=spec[name]) if name in spec else values
+            for name, values in columns.items()
+        }
+    )
 
 
 def _document_row(
