@@ -52,6 +52,7 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -164,8 +165,11 @@ class EventLexicon:
 
     @cached_property
     def gate(self) -> PatternGate:
-        """Which trigger (then not-trigger) patterns can match a text: see :mod:`.prefilter`."""
-        return build_gate([t.pattern for t in self.triggers] + list(self.not_triggers))
+        """Which trigger (then not-trigger) patterns can match a text: see :mod:`.prefilter`
+        (a pattern such as "sent ... delegation" runs only when both words occur)."""
+        return build_gate(
+            [t.pattern for t in self.triggers] + list(self.not_triggers), every_literal=True
+        )
 
     @cached_property
     def hypothetical_gate(self) -> PatternGate:
@@ -524,6 +528,67 @@ def _sentence_actors(rows: Iterable[tuple[Any, ...]], offset: int, text: str) ->
     return tuple(sorted(found))
 
 
+@dataclass(frozen=True)
+class MentionRows:
+    """The values of :data:`MENTION_FIELDS` of a mentions table, by sentence: ``columns``
+    hold the rows of each sentence together, ``spans`` say where, by (doc_id, sent_id).
+    A sentence's rows become tuples only when asked for (:meth:`rows`)."""
+
+    spans: Mapping[tuple[str, int], tuple[int, int]]
+    columns: tuple[Sequence[Any], ...]
+
+    def rows(self, span: tuple[int, int] | None) -> list[tuple[Any, ...]]:
+        """The rows of a sentence, in table order (none for ``span`` None).
+
+        >>> MentionRows({("d", 0): (1, 2)}, ([0, 3], [2, 9])).rows((1, 2))
+        [(3, 9)]
+        """
+        if span is None:
+            return []
+        begin, end = span
+        return list(zip(*(column[begin:end] for column in self.columns), strict=True))
+
+
+@dataclass(slots=True)
+class _Named:
+    """A sentence with mentions (its ``span`` of ``source``), whose actors
+    (:func:`_sentence_actors`) are worked out the first time a later sentence asks for them
+    (most never are)."""
+
+    source: MentionRows
+    span: tuple[int, int]
+    offset: int
+    text: str
+    found: tuple[str, ...] | None = None
+
+    def actors(self) -> tuple[str, ...]:
+        """The sorted ids of the actors the sentence names."""
+        if self.found is None:
+            rows = self.source.rows(self.span)
+            self.found = _sentence_actors(rows, self.offset, self.text)
+        return self.found
+
+
+def _last_actors(trail: list[_Named] | None) -> tuple[str, ...]:
+    """The actors of the last sentence of ``trail`` (earlier sentences of a paragraph or
+    document, in order) that names any; ``trail`` is cut to that sentence, the only one a
+    later question can still need.
+
+    >>> rows = MentionRows({}, ([0, 0], [5, 5], ["country", "place"], ["KOR", "P"], [None] * 2,
+    ...     [None] * 2))
+    >>> trail = [_Named(rows, (0, 1), 0, "Korea"), _Named(rows, (1, 2), 0, "Seoul")]
+    >>> _last_actors(trail), len(trail), _last_actors([])
+    (('KOR',), 1, ())
+    """
+    while trail:
+        actors = trail[-1].actors()
+        if actors:
+            del trail[:-1]
+            return actors
+        trail.pop()
+    return ()
+
+
 def _para_number(value: Any) -> int | None:
     """A ``para_id`` value as an int, None when missing (most are ints already)."""
     if type(value) is int:
@@ -798,8 +863,9 @@ def extract_events(
     rows: list[dict[str, Any]] = []
     ordered = sentences.sort_values(["doc_id", "sent_id"], kind="stable")
     previous: dict[tuple[str, Any], DateExpression] = {}
-    para_actors: dict[tuple[str, Any], tuple[str, ...]] = {}
-    doc_actors: dict[str, tuple[str, ...]] = {}
+    # the sentences that may name actors, of each paragraph and document (see _last_actors)
+    para_trails: dict[tuple[str, Any], list[_Named]] = {}
+    doc_trails: dict[str, list[_Named]] = {}
     names = list(ordered.columns)
     columns = {name: schema.values(ordered, name, shared=name != "text") for name in names}
     texts = columns["text"] if "text" in columns else schema.values(ordered, "text")
@@ -820,24 +886,25 @@ def extract_events(
         for date in dates:
             if not date.relative and date.precision != "decade":
                 previous[para_key] = date
-        mention_rows = by_sentence.get(sent_key, ())
+        mention_span = by_sentence.spans.get(sent_key)
         offset = int(columns["start"][index])
-        context = para_actors.get(para_key, ())
-        earlier = () if context else doc_actors.get(doc_id, ())
-        actors_here = _sentence_actors(mention_rows, offset, text)
-        if actors_here:
-            para_actors[para_key] = doc_actors[doc_id] = actors_here
         anchor = stamp or own_date or published.get(doc_id)
         headline_date = anchor if roles[index] == "headline" else None
-        if not dates and not headline_date:
-            continue  # an event needs a date: of its own, or a dated headline's
-        folded = fold_case(text)
-        hits = _find_triggers(text, lexicon, folded=folded)
+        hits: list[Hit] = []
+        if dates or headline_date:  # an event needs a date: of its own, or a dated headline's
+            folded = fold_case(text)
+            hits = _find_triggers(text, lexicon, folded=folded)
+        if hits:  # the actors named before this sentence
+            context = _last_actors(para_trails.get(para_key))
+            if not context and RE_ANAPHOR.search(text):  # "the two countries"
+                context = _last_actors(doc_trails.get(doc_id))
+        if mention_span is not None:
+            named = _Named(by_sentence, mention_span, offset, text)
+            para_trails.setdefault(para_key, []).append(named)
+            doc_trails.setdefault(doc_id, []).append(named)
         if not hits:
             continue
-        if earlier and RE_ANAPHOR.search(text):  # "the two countries": the states named before
-            context = earlier
-        sent_mentions = _sentence_mentions(mention_rows, offset, text, lexicon)
+        sent_mentions = _sentence_mentions(by_sentence.rows(mention_span), offset, text, lexicon)
         record = {name: columns[name][index] for name in names}
         rows.extend(
             _sentence_events(
@@ -879,26 +946,35 @@ def _published_by_doc(documents: pd.DataFrame | None) -> dict[str, str]:
     return out
 
 
-def _mentions_by_sentence(
-    mentions: pd.DataFrame | None,
-) -> dict[tuple[str, int], list[tuple[Any, ...]]]:
-    """(doc_id, sent_id) → the values of :data:`MENTION_FIELDS` of its mentions (rows
-    without a sentence or offsets are left out)."""
+def _mentions_by_sentence(mentions: pd.DataFrame | None) -> MentionRows:
+    """The mentions' :class:`MentionRows` (rows without a sentence or offsets are left out):
+    sorted by sentence a column at a time, each sentence's rows in table order."""
+    empty = MentionRows({}, ())
     if mentions is None or not len(mentions):
-        return {}
+        return empty
     if any(name not in mentions.columns for name in ("sent_id", "start", "end")):
-        return {}
-    # the rows without a sentence or offsets, found a column at a time
+        return empty
     usable = mentions["sent_id"].notna() & mentions["start"].notna() & mentions["end"].notna()
     if not usable.all():
         mentions = mentions[usable]
-    doc_ids = schema.values(mentions, "doc_id", shared=True)
-    sent_ids = schema.values(mentions, "sent_id")
-    fields = [schema.values(mentions, name, shared=True) for name in MENTION_FIELDS]
-    grouped: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
-    for doc_id, sent_id, row in zip(doc_ids, sent_ids, zip(*fields, strict=True), strict=True):
-        grouped.setdefault((str(doc_id), int(sent_id)), []).append(row)
-    return grouped
+    if not len(mentions):
+        return empty
+    doc_ids = [str(doc_id) for doc_id in schema.values(mentions, "doc_id", shared=True)]
+    codes, uniques = pd.factorize(np.asarray(doc_ids, dtype=object))
+    sent_ids = np.asarray([int(sent_id) for sent_id in schema.values(mentions, "sent_id")])
+    order = np.lexsort((np.arange(len(codes)), sent_ids, codes))  # stable, by sentence
+    if (order[1:] < order[:-1]).any():
+        mentions, codes, sent_ids = mentions.take(order), codes[order], sent_ids[order]
+    columns = tuple(schema.values(mentions, name, shared=True) for name in MENTION_FIELDS)
+    breaks = np.flatnonzero((codes[1:] != codes[:-1]) | (sent_ids[1:] != sent_ids[:-1])) + 1
+    starts = [0, *breaks.tolist()]
+    ends = [*starts[1:], len(codes)]
+    keys = zip(
+        np.asarray(uniques, dtype=object)[codes[starts]].tolist(),
+        sent_ids[starts].tolist(),
+        strict=True,
+    )
+    return MentionRows(dict(zip(keys, zip(starts, ends, strict=True), strict=True)), columns)
 
 
 def _sentence_events(
