@@ -45,6 +45,8 @@ RE_MONGOLIAN_DATE = re.compile(
     re.IGNORECASE,
 )
 RE_MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
+#: Every date form above holds a four-digit year: a text without four digits in a row has none.
+RE_FOUR_DIGITS = re.compile(r"\d{4}")
 RE_DOMAIN_AT_END = re.compile(
     r"\s+((?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|mn|kr|jp|cn|ru|edu|gov|"
     r"int|info|asia|news|io|co|uk|de|fr|au|ca|us)(?:/\S*)?)\s*$",
@@ -88,6 +90,8 @@ def parse_date(text: str) -> tuple[str, str] | None:
     >>> parse_date("no date here") is None
     True
     """
+    if not RE_FOUR_DIGITS.search(text):
+        return None
     found: list[tuple[int, str, str]] = []
     if m := RE_ISO_DATE.search(text):
         found.append((m.start(), *_iso(int(m[1]), int(m[2]), int(m[3]))))

@@ -66,6 +66,8 @@ ENGLISH_MARKERS = frozenset(
 ENGLISH_SHARE = 0.08
 #: Language is judged on the first characters of a text (enough, and cheap on a huge file).
 LANGUAGE_SAMPLE = 100_000
+#: Words looked up at a time when counting English function words.
+WORDS_SLICE = 1024
 
 
 def clean_line(line: str) -> str:
@@ -145,10 +147,24 @@ def _language(text: str, words: list[str] | None = None) -> str:
         words = RE_WORD.findall(text)
     if not words:
         return "und"
-    hits = sum(map(ENGLISH_MARKERS.__contains__, map(str.lower, words)))
-    if (hits and hits >= ENGLISH_SHARE * len(words)) or (len(words) <= 12 and text.isupper()):
+    if _english_hits_reach(words, ENGLISH_SHARE * len(words)) or (
+        len(words) <= 12 and text.isupper()
+    ):
         return "en"
     return "und"
+
+
+def _english_hits_reach(words: list[str], needed: float) -> bool:
+    """Whether at least one and at least ``needed`` of ``words`` are English function words,
+    counted a slice at a time until the answer is known (in English prose, early on)."""
+    hits = 0
+    for begin in range(0, len(words), WORDS_SLICE):
+        hits += sum(
+            map(ENGLISH_MARKERS.__contains__, map(str.lower, words[begin : begin + WORDS_SLICE]))
+        )
+        if hits and hits >= needed:
+            return True
+    return False
 
 
 def count_cyrillic(text: str) -> int:

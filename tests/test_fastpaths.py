@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import mongolia_analysis.corpus as corpus_module
 import mongolia_analysis.loading as loading_module
+import mongolia_analysis.metadata as metadata_module
 import mongolia_analysis.sentences as sentences_module
 import mongolia_analysis.text as text_module
 from mongolia_analysis import load_corpus, schema
@@ -138,3 +139,24 @@ RE_BOUNDARY_PLAIN = re.compile(
 def test_sentence_boundaries_are_the_plain_pattern(text: str) -> None:
     found = [(m.span(), m.groupdict()) for m in sentences_module.RE_BOUNDARY.finditer(text)]
     assert found == [(m.span(), m.groupdict()) for m in RE_BOUNDARY_PLAIN.finditer(text)]
+
+
+@given(st.lists(st.sampled_from(["the", "The", "of", "Mongolia", "x", "ӨС"])), st.floats(0, 50))
+def test_english_hits_reach_is_the_plain_count(words: list[str], needed: float) -> None:
+    hits = sum(word.lower() in text_module.ENGLISH_MARKERS for word in words)
+    assert text_module._english_hits_reach(words, needed) == bool(hits and hits >= needed)
+
+
+DATE_PATTERNS = [
+    metadata_module.RE_ISO_DATE,
+    metadata_module.RE_MONTH_DAY_YEAR,
+    metadata_module.RE_DAY_MONTH_YEAR,
+    metadata_module.RE_MONGOLIAN_DATE,
+    metadata_module.RE_MONTH_YEAR,
+]
+
+
+@given(TEXT | st.text(alphabet=st.sampled_from("2024 March-/.оны сарын 15\u0662")))
+def test_a_date_needs_four_digits(text: str) -> None:
+    if not metadata_module.RE_FOUR_DIGITS.search(text):
+        assert not any(pattern.search(text) for pattern in DATE_PATTERNS)
