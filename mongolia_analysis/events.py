@@ -788,10 +788,35 @@ def _window_words(text: str, start: int, end: int) -> list[re.Match[str]]:
     return list(RE_WORD.finditer(text, start, end))
 
 
+#: How far back :func:`_last_words` first looks for each word it wants.
+WORD_REACH = 12
+
+
+def _last_words(text: str, start: int, end: int, count: int) -> list[re.Match[str]]:
+    """``_window_words(text, start, end)[-count:]``, reading back from ``end`` only as far
+    as needed: a word is a maximal run of word characters, so past the first word of a
+    window (which may be cut) the window's words are those of the whole span.
+
+    >>> text = "they did not ever hold talks"
+    >>> [m.group(0) for m in _last_words(text, 0, 22, 3)] == [
+    ...     m.group(0) for m in _window_words(text, 0, 22)[-3:]]
+    True
+    """
+    if count <= 0:  # as [-0:]: all of them
+        return _window_words(text, start, end)
+    reach = WORD_REACH * count
+    while True:
+        begin = max(start, end - reach)
+        words = _window_words(text, begin, end)
+        if begin == start or len(words) > count:
+            return words[-count:]
+        reach *= 2
+
+
 def _negated(hit: Hit, clause: tuple[int, int], text: str, lexicon: EventLexicon) -> bool:
     if RE_NEGATION_INSIDE.search(hit.text):  # "sent no delegation"
         return True
-    words = _window_words(text, clause[0], hit.start)[-lexicon.negation_window :]
+    words = _last_words(text, clause[0], hit.start, lexicon.negation_window)
     if words and lexicon.negation_before.search(text, words[0].start(), hit.start):
         return True
     return bool(lexicon.negation_after.search(text[hit.end : min(clause[1], hit.end + 60)]))
@@ -806,7 +831,7 @@ def _hypothetical(
 ) -> bool:
     """Whether a hypothetical cue stands near ``hit`` (outside dates); the caller has
     checked that the sentence holds a cue word at all (:class:`SentenceFacts`)."""
-    before = _window_words(text, clause[0], hit.end)[-8:]  # the trigger itself too
+    before = _last_words(text, clause[0], hit.end, 8)  # the trigger itself too
     stop = RE_PHRASE_END.search(text, hit.end, clause[1])
     after = _window_words(text, hit.end, stop.start() if stop else clause[1])
     after = after[: lexicon.hypothetical_after_window]
