@@ -59,8 +59,11 @@ except ImportError:  # pragma: no cover - Python < 3.11
 
 #: Farthest a date may stand from a figure (characters) to give it its year.
 YEAR_REACH = 60
-RE_DIGITS = re.compile(r"(?<![\w.,/\-–−])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
-RE_ORDINAL_DIGITS = re.compile(r"(?<![\w.,/\-–])(\d+)(st|nd|rd|th)\b", re.IGNORECASE)
+#: A number in digits ("48,185", "13.84") not glued to what stands before it. The test of the
+#: character before it is a lookbehind after its first digit: a pattern that begins with a
+#: digit lets the re engine skip from digit to digit instead of trying every character.
+RE_DIGITS = re.compile(r"\d(?<![\w.,/\-–−]\d)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?")
+RE_ORDINAL_DIGITS = re.compile(r"(\d(?<![\w.,/\-–]\d)\d*)(st|nd|rd|th)\b", re.IGNORECASE)
 RE_QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"|«[^»]{1,300}»")
 RE_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 RE_CLAUSE = re.compile(r"[;:]|\s[—–]\s")

@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from mongolia_analysis import schema
 from mongolia_analysis.errors import DataFileError
 from mongolia_analysis.figures import (
+    RE_DIGITS,
+    RE_ORDINAL_DIGITS,
     extract_figures,
     find_figures,
     finditer_at,
@@ -325,3 +327,16 @@ def test_core_gate_matches_as_finditer_on_any_words(words: list[str]) -> None:
 def test_finditer_at_takes_the_leftmost_match_after_the_last() -> None:
     pattern = re.compile(r"ab|bc")
     assert [m.span() for m in finditer_at(pattern, "abc bc", [1, 0, 4])] == [(0, 2), (4, 6)]
+
+
+#: RE_DIGITS and RE_ORDINAL_DIGITS as first written, with the lookbehind in front.
+PLAIN_DIGITS = re.compile(r"(?<![\w.,/\-–−])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+PLAIN_ORDINAL_DIGITS = re.compile(r"(?<![\w.,/\-–])(\d+)(st|nd|rd|th)\b", re.IGNORECASE)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789,.-–−/ aThsTNDr٣x_", max_size=30))
+def test_digit_patterns_match_as_with_a_leading_lookbehind(text: str) -> None:
+    for pattern, plain in ((RE_DIGITS, PLAIN_DIGITS), (RE_ORDINAL_DIGITS, PLAIN_ORDINAL_DIGITS)):
+        expected = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groups()) for m in pattern.finditer(text)] == expected
