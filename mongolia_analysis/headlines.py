@@ -95,7 +95,11 @@ def parse_ticker(text: str) -> list[TickerItem]:
     """
     items = []
     position = 0
-    separated = "   " in text or any(ch in text for ch in "\n\t\u00a0")
+    separated = "   " in text or "\n" in text or "\t" in text or "\u00a0" in text
+    if not separated:  # one chunk, the whole text: no item unless it ends with a date
+        stripped = text.strip()
+        if not stripped or not RE_DATE_AT_END.search(stripped[-DATE_END_WINDOW:]):
+            return []
     for piece in RE_ITEM_SPLIT.split(text) if separated else [text]:
         start = text.index(piece, position) if piece else position
         position = start + len(piece)

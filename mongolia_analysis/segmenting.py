@@ -163,7 +163,7 @@ def split_file(text: str) -> list[Segment]:
 
 
 def _line_kind(line: str) -> str:
-    if not line.strip():
+    if not line or line.isspace():
         return "blank"
     items = parse_ticker(line)
     if len(items) >= 2 or (items and items[0].end - items[0].start >= 0.8 * len(line.strip())):
