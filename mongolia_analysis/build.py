@@ -36,7 +36,6 @@ import hashlib
 import json
 import logging
 import os
-import platform
 import re
 import secrets
 import shutil
@@ -47,12 +46,11 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
-from .cache import ResultCache, library_fingerprint
+from .cache import ResultCache, installed_versions, library_fingerprint
 from .errors import BuildError, MongoliaAnalysisError, ParameterError
 from .kernels import (
     KERNEL_NAME,
@@ -320,13 +318,8 @@ def package_versions() -> dict[str, str]:
     """Python, this package and the key dependencies' versions."""
     from . import __version__
 
-    versions = {"python": platform.python_version(), "mongolia_analysis": __version__}
-    for name in KEY_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+    versions = installed_versions(KEY_PACKAGES)
+    return {"python": versions.pop("python"), "mongolia_analysis": __version__, **versions}
 
 
 def _cache_key(params: BriefParams, notebooks: Sequence[Path], inputs: Mapping, versions) -> str:

@@ -27,6 +27,7 @@ import pickle
 import platform
 import tempfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -50,15 +51,21 @@ def library_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def producer_fingerprint() -> str:
-    """:func:`library_fingerprint` with the versions of Python and of
-    :data:`RESULT_PACKAGES`: what made a cached result, apart from its inputs."""
+def installed_versions(packages: Iterable[str]) -> dict[str, str]:
+    """The versions of Python and of ``packages`` ("not installed" for a missing one)."""
     versions = {"python": platform.python_version()}
-    for name in RESULT_PACKAGES:
+    for name in packages:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
-            versions[name] = ""
+            versions[name] = "not installed"
+    return versions
+
+
+def producer_fingerprint() -> str:
+    """:func:`library_fingerprint` with the versions of Python and of
+    :data:`RESULT_PACKAGES`: what made a cached result, apart from its inputs."""
+    versions = installed_versions(RESULT_PACKAGES)
     return digest_of({"library": library_fingerprint(), "versions": versions})
 
 

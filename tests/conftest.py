@@ -51,3 +51,11 @@ def seeds_corpus():
     from mongolia_analysis import load_corpus
 
     return load_corpus(SEEDS_DIR)
+
+
+def run_entries(reports: Path) -> list[str]:
+    """The names in a reports folder, sorted, without the builds' result cache (which any
+    build that loaded a corpus leaves there, by design)."""
+    from mongolia_analysis.build import RESULT_CACHE_DIR
+
+    return sorted(p.name for p in reports.iterdir() if p.name != RESULT_CACHE_DIR)

@@ -34,6 +34,7 @@ from mongolia_analysis.cli import main
 from mongolia_analysis.errors import BuildError, ParameterError
 from mongolia_analysis.params import BriefParams
 from mongolia_analysis.render import find_sections
+from tests.conftest import run_entries
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_CORPUS = FIXTURES / "corpus"
@@ -153,7 +154,8 @@ def test_build_writes_the_report_folder(tmp_path):
     )
     run = tmp_path / "fixture"
     assert result.directory == run and not result.reused
-    assert {p.name for p in tmp_path.iterdir()} == {"fixture"}  # no staging folder, no lock
+    # no staging folder, no lock; the result cache beside the runs
+    assert {p.name for p in tmp_path.iterdir()} == {"fixture", build_module.RESULT_CACHE_DIR}
     files = set(snapshot(run))
     assert {"brief.html", "manifest.json", "notebooks/ok.ipynb"} <= files
     assert "brief.pdf" not in files  # formats=html
@@ -246,7 +248,7 @@ def test_failing_cell_names_notebook_cell_and_error_and_keeps_previous_report(tm
     assert str(kept) in message and kept.is_file()
     assert "ZeroDivisionError" in kept.read_text()  # the partial notebook shows the error
     assert snapshot(good.directory) == before  # previous good report untouched
-    assert {p.name for p in tmp_path.iterdir()} == {"fixture", "fixture.failed"}
+    assert set(run_entries(tmp_path)) == {"fixture", "fixture.failed"}
 
 
 def test_success_after_failure_removes_the_failed_folder(tmp_path):
@@ -254,7 +256,7 @@ def test_success_after_failure_removes_the_failed_folder(tmp_path):
         fixture_build(tmp_path, notebook="broken.ipynb")
     assert (tmp_path / "fixture.failed").is_dir()
     fixture_build(tmp_path)
-    assert {p.name for p in tmp_path.iterdir()} == {"fixture"}
+    assert set(run_entries(tmp_path)) == {"fixture"}
 
 
 def test_cli_exit_code_1_on_failing_notebook(tmp_path, monkeypatch, capsys):

@@ -25,6 +25,7 @@ import pytest
 from mongolia_analysis import build as build_module
 from mongolia_analysis.build import BuildInterrupted, BuildResult, build_brief
 from mongolia_analysis.errors import BuildError
+from tests.conftest import run_entries
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_CORPUS = FIXTURES / "corpus"
@@ -181,7 +182,7 @@ def test_stopped_build_leaves_previous_report_and_no_kernel(tmp_path, signum, co
     )
     assert "Traceback" not in err and "Error occurred" not in err
     assert snapshot(reports / "t") == before  # byte-identical
-    assert sorted(p.name for p in reports.iterdir()) == ["t"]  # no .tmp, no lock, no .failed
+    assert run_entries(reports) == ["t"]  # no .tmp, no lock, no .failed
     assert seen and still_running(seen) == set()
 
 
@@ -218,7 +219,7 @@ def test_interrupted_api_build_raises_and_cleans_up(tmp_path):
     assert stopped.value.exit_code == 143 and not stopped.value.published
     assert "\n" not in str(stopped.value)
     assert snapshot(reports / "t") == before
-    assert sorted(p.name for p in reports.iterdir()) == ["t"]
+    assert run_entries(reports) == ["t"]
     assert still_running(kernels_of(os.getpid())) == set()
     assert signal.getsignal(signal.SIGTERM) == handler_before  # handlers restored
 
@@ -250,7 +251,7 @@ def test_signal_while_publishing_completes_the_new_report_first(tmp_path, monkey
     assert after != before  # the new report, complete
     manifest = json.loads((reports / "t" / "manifest.json").read_text())
     assert sorted(manifest["files"]) == sorted(after)
-    assert sorted(p.name for p in reports.iterdir()) == ["t"]
+    assert run_entries(reports) == ["t"]
 
 
 def test_failed_build_stops_every_kernel(tmp_path):
@@ -268,7 +269,7 @@ def test_failed_build_stops_every_kernel(tmp_path):
             workers=2,
         )
     assert snapshot(reports / "t") == before
-    assert sorted(p.name for p in reports.iterdir()) == ["t", "t.failed"]
+    assert run_entries(reports) == ["t", "t.failed"]
     assert not list((reports / "t.failed").glob(".work*"))  # no kernel files kept
     assert still_running(kernels_of(os.getpid())) == set()
 
@@ -293,7 +294,7 @@ def test_build_writes_nothing_outside_the_reports_folder(tmp_path, monkeypatch):
     )
     assert list(scratch.iterdir()) == []
     assert not ipython.exists() or list(ipython.iterdir()) == []  # no profile, no history
-    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["t"]
+    assert run_entries(tmp_path / "reports") == ["t"]
     assert not list((tmp_path / "reports" / "t").rglob("kernel-*.json"))
 
 
@@ -320,7 +321,7 @@ def test_two_builds_with_different_names_run_side_by_side(tmp_path):
     for thread in threads:
         thread.join()
     assert all(isinstance(o, BuildResult) for o in outcomes.values()), outcomes
-    assert sorted(p.name for p in reports.iterdir()) == ["a", "b"]
+    assert run_entries(reports) == ["a", "b"]
     for name in ("a", "b"):
         manifest = json.loads((reports / name / "manifest.json").read_text())
         assert manifest["name"] == name
@@ -356,4 +357,4 @@ def test_second_build_of_a_running_name_is_refused_naming_the_lock(tmp_path):
     assert running.returncode == 0, err
     manifest = json.loads((reports / "t" / "manifest.json").read_text())
     assert sorted(manifest["files"]) == sorted(snapshot(reports / "t"))  # not corrupted
-    assert sorted(p.name for p in reports.iterdir()) == ["t"]
+    assert run_entries(reports) == ["t"]

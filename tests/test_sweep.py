@@ -23,6 +23,7 @@ from mongolia_analysis.cli import main
 from mongolia_analysis.errors import BuildError, ParameterError
 from mongolia_analysis.params import BriefParams, expand_sweep, sweep_values
 from mongolia_analysis.sweep import build_sweep, index_html, plan_sweep, write_index
+from tests.conftest import run_entries
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_CORPUS = FIXTURES / "corpus"
@@ -148,7 +149,7 @@ def test_build_sweep_builds_each_brief_and_an_index(tmp_path):
     )
     assert [r.name for r in result.results] == ["s-prk", "s-kor", "s-jpn"]
     assert [focus_shown(r.directory) for r in result.results] == ["PRK", "KOR", "JPN"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.html", "s-jpn", "s-kor", "s-prk"]
+    assert run_entries(tmp_path) == ["index.html", "s-jpn", "s-kor", "s-prk"]
     for run in ("s-prk", "s-kor", "s-jpn"):
         assert any(line.startswith(f"[{run}] wrote ") for line in lines), run
         manifest = json.loads((tmp_path / run / "manifest.json").read_text())
@@ -349,7 +350,7 @@ def test_cli_comma_values_build_a_sweep(tmp_path, monkeypatch, capsys):
     argv = ["build", "-p", "corpus", str(TINY_CORPUS), "-p", "focus", "KOR,JPN"]
     argv += ["-p", "formats", "html", "--reports", str(tmp_path), "--name", "cli"]
     assert main(argv) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cli-jpn", "cli-kor", "index.html"]
+    assert run_entries(tmp_path) == ["cli-jpn", "cli-kor", "index.html"]
     assert focus_shown(tmp_path / "cli-kor") == "KOR"
     err = capsys.readouterr().err
     assert "sweep: 2 of 2 briefs written" in err
@@ -368,7 +369,7 @@ def test_cli_sweep_file_with_paths_relative_to_it(tmp_path, monkeypatch, capsys)
     monkeypatch.chdir(tmp_path)  # not the files' folder
     argv = ["build", "--sweep", str(sweep), "-f", str(params), "--reports", str(tmp_path / "r")]
     assert main(argv) == 0, capsys.readouterr().err
-    names = sorted(p.name for p in (tmp_path / "r").iterdir())
+    names = run_entries(tmp_path / "r")
     assert names[0] == "brief-mng-jpn-2010-end-" + names[0].rsplit("-", 1)[1]
     assert names[1:] == ["index.html", "seoul"]
     manifest = json.loads((tmp_path / "r" / "seoul" / "manifest.json").read_text())
@@ -432,7 +433,7 @@ def test_interrupted_sweep_stops_every_build(tmp_path):
         .startswith("mongolia-brief: build 'sweep of 2 briefs' stopped by SIGTERM")
     )
     assert "Traceback" not in err
-    assert [p.name for p in reports.iterdir()] == []  # no run folder, no .tmp, lock or index
+    assert run_entries(reports) == []  # no run folder, no .tmp, lock or index
     leftover = [
         line
         for line in subprocess.run(
@@ -475,7 +476,7 @@ def test_index_escapes_titles_and_stays_offline(tmp_path):
     assert parser.hrefs == ["x-1/brief.html"]
     assert html.escape("<script>alert(1)</script> Brief") in page
     assert "Content-Security-Policy" in page
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert run_entries(tmp_path) == [
         ".hidden.tmp-0",
         "index.html",
         "x-1",
