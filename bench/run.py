@@ -709,7 +709,10 @@ def build_once(cmd: list[str], budget: Budget, name: str = "bench") -> dict:
         "returncode": result.returncode,
         "timed_out": result.timed_out,
         "wall_s": result.wall_s,
-        "reused": bool(manifest.get("reused")),
+        # the whole previous result reused (a build that kept some parts writes a new
+        # manifest, without reused_at, listing the parts in "reused")
+        "reused": bool(manifest.get("reused_at")),
+        "parts_reused": list(manifest.get("reused") or []),
         "shared_corpus": manifest.get("shared_corpus"),
         "manifest_timings": manifest.get("timings", {}),
         "stderr_tail": "\n".join(result.stderr.strip().splitlines()[-3:]),
@@ -754,6 +757,13 @@ def bench_builds(budget: Budget, *, measure_sequential: bool = False) -> dict:
     out["cached"] = attempts[-1]
     if attempts[-1]["reused"]:
         out["cached_profile"] = profile_cached_build()
+    # a partial rebuild: an HTML-only build, then the default formats (the PDF added): only
+    # the PDF is made, from the kept HTML
+    say("partial rebuild (PDF added to an HTML build)")
+    build_once(build_cmd("-p", "formats", "html", name="bench-partial"), budget, "bench-partial")
+    out["partial"] = build_once(
+        build_cmd(name="bench-partial", force=False), budget, "bench-partial"
+    )
     # What the build repeats: every notebook (and the tables step) loads the seeds and
     # computes its tables in a fresh kernel; and the PDF step alone, profiled.
     say("seeds extraction (3 runs) and PDF diagnostic")
@@ -932,6 +942,14 @@ def report_targets(results: dict) -> list[str]:
             f"| cached identical rebuild | {cached['wall_s']:.2f} s "
             f"({'reused' if cached['reused'] else 'NOT reused: rebuilt'}) | full build "
             f"{full['wall_s']:.1f} s | < 1 s | {verdict(cached['wall_s'] < 1)} |"
+        )
+    partial = bd.get("partial")
+    if partial and partial["returncode"] == 0 and full:
+        rows.append(
+            f"| rebuild after a change: PDF added to an HTML build | {partial['wall_s']:.2f} s "
+            f"(reused: {', '.join(partial['parts_reused']) or 'nothing'}) | full build "
+            f"{full['wall_s']:.1f} s | rebuilds what depends on the change | "
+            f"{verdict(set(partial['manifest_timings']) == {'brief.pdf', 'total'})} |"
         )
     sweep = bd.get("sweep")
     if sweep:
@@ -1242,7 +1260,11 @@ def report_builds(bd: dict) -> list[str]:
             f"(steps: {steps}).",
             "",
         ]
-    for key, label in (("full", "Full build"), ("cached", "Cached rebuild")):
+    for key, label in (
+        ("full", "Full build"),
+        ("cached", "Cached rebuild"),
+        ("partial", "Partial rebuild (after an HTML-only build, the default formats)"),
+    ):
         b = bd.get(key)
         if not b:
             continue
@@ -1251,7 +1273,12 @@ def report_builds(bd: dict) -> list[str]:
             f"{label}: `{b['command']}`: exit {b['returncode']}, {b['wall_s']:.2f} s wall"
             + (f" (median of {b['all_wall_s']})" if len(b.get("all_wall_s", [])) > 1 else "")
             + f"{', reused the previous result' if b['reused'] else ''}."
-            + (f" Build's own timings (s): {timings}." if timings and not b["reused"] else ""),
+            + (f" Build's own timings (s): {timings}." if timings and not b["reused"] else "")
+            + (
+                f" Kept from the previous build: {', '.join(b['parts_reused'])}."
+                if b.get("parts_reused") and not b["reused"]
+                else ""
+            ),
             "",
         ]
         if b["returncode"] != 0:

@@ -9,7 +9,11 @@
 2. A lock file (``reports/.<run>.lock``, created with ``O_EXCL``) keeps two builds of the same
    name apart; builds of different names run side by side.
 3. When the notebooks, parameters, input files and library are unchanged since the last good
-   build of that name, its result is reused (``--force`` rebuilds).
+   build of that name, its result is reused (``--force`` rebuilds). Otherwise each part is
+   rebuilt only if what it depends on changed (:func:`step_keys`): the tables on the input
+   files, each notebook on its own file, the inputs and the parameters, ``brief.html`` and
+   ``brief.pdf`` on the brief notebook. Edit one notebook and only it runs again; ask for a
+   PDF as well and only the PDF is rendered. ``manifest.json`` lists what was reused.
 4. Everything is written into a hidden folder under the reports folder: the corpus is loaded
    once (its tables are written as Parquet and CSV, and it is handed to the kernels), the
    notebooks are executed by papermill in parallel worker threads, each worker on one kernel
@@ -50,7 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import paths
-from .cache import ResultCache, installed_versions, library_fingerprint
+from .cache import ResultCache, digest_of, installed_versions, library_fingerprint
 from .errors import BuildError, MongoliaAnalysisError, ParameterError
 from .kernels import (
     KERNEL_NAME,
@@ -92,6 +96,8 @@ KEY_PACKAGES = (
 #: Seconds a single cell may run before the build gives up on it.
 CELL_TIMEOUT = 900
 MANIFEST = "manifest.json"
+#: The file each output format is rendered to, in the run folder.
+FORMAT_FILES = {"html": "brief.html", "pdf": "brief.pdf"}
 #: The folder, in the reports folder, of the parsed files and extraction rows that builds
 #: reuse (:mod:`.cache`); it can be deleted at any time.
 RESULT_CACHE_DIR = ".cache"
@@ -123,13 +129,13 @@ class BuildResult:
     @property
     def html(self) -> Path | None:
         """``brief.html`` when it was asked for."""
-        path = self.directory / "brief.html"
+        path = self.directory / FORMAT_FILES["html"]
         return path if path in self.files else None
 
     @property
     def pdf(self) -> Path | None:
         """``brief.pdf`` when it was asked for."""
-        path = self.directory / "brief.pdf"
+        path = self.directory / FORMAT_FILES["pdf"]
         return path if path in self.files else None
 
 
@@ -322,15 +328,70 @@ def package_versions() -> dict[str, str]:
     return {"python": versions.pop("python"), "mongolia_analysis": __version__, **versions}
 
 
-def _cache_key(params: BriefParams, notebooks: Sequence[Path], inputs: Mapping, versions) -> str:
-    payload = {
-        "parameters": params.to_mapping(),
-        "notebooks": {nb.name: _sha256_file(nb) for nb in notebooks},
-        "inputs": inputs,
-        "library": library_fingerprint(),
-        "versions": versions,
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+def step_keys(
+    params: BriefParams, notebooks: Sequence[Path], inputs: Mapping, versions: Mapping
+) -> dict[str, str]:
+    """The key of each part of a build, in build order: the digest of what it depends on.
+
+    ``tables`` depends on the input files (:func:`input_hashes`); each notebook (by file
+    name) on its own file, the inputs and the notebook parameters; each format (``html``,
+    ``pdf``) on the brief notebook, the first one. All of them depend on the package's code
+    and data and on the versions of the key packages.
+    """
+    common = {"inputs": inputs, "library": library_fingerprint(), "versions": versions}
+    keys = {"tables": digest_of(common)}
+    parameters = params.notebook_parameters()
+    for nb in notebooks:
+        keys[nb.name] = digest_of({**common, "parameters": parameters, "file": _sha256_file(nb)})
+    brief = {"notebook": notebooks[0].name, "key": keys[notebooks[0].name]}
+    keys.update({fmt: digest_of({"brief": brief, "format": fmt}) for fmt in params.formats})
+    return keys
+
+
+def _cache_key(params: BriefParams, keys: Mapping[str, str]) -> str:
+    """The key of the whole build: its parameters and every part's key."""
+    return digest_of({"parameters": params.to_mapping(), "steps": keys})
+
+
+def _part_of(file: str) -> str | None:
+    """The part of a build that wrote ``file`` (relative to the run folder), if any."""
+    top, _, rest = file.partition("/")
+    if top in ("tables", "notebooks") and rest:
+        return "tables" if top == "tables" else rest
+    return next((fmt for fmt, name in FORMAT_FILES.items() if name == file), None)
+
+
+def reusable_parts(final: Path, keys: Mapping[str, str], brief: str) -> dict[str, list[str]]:
+    """The parts of the report in ``final`` that a build with ``keys`` can keep, with their
+    files: those whose key is unchanged and whose files are all still there. A format is
+    kept only with the brief notebook (``brief``) it was rendered from."""
+    manifest = _read_manifest(final)
+    before = manifest.get("steps") if manifest else None
+    files = manifest.get("files") if manifest else None
+    if not isinstance(before, dict) or not isinstance(files, list):
+        return {}
+    safe = [f for f in files if isinstance(f, str) and ".." not in Path(f).parts]
+    kept = {}
+    for step, key in keys.items():
+        owned = [f for f in safe if not Path(f).is_absolute() and _part_of(f) == step]
+        if before.get(step) == key and owned and all((final / f).is_file() for f in owned):
+            kept[step] = owned
+    if brief not in kept:
+        for fmt in FORMAT_FILES:
+            kept.pop(fmt, None)
+    return kept
+
+
+def _carry(previous: Path, staging: Path, files: Sequence[str]) -> None:
+    """Put ``files`` of the previous report into ``staging``: hard links where the file
+    system allows (the previous report is replaced, never changed), else copies."""
+    for name in files:
+        source, target = previous / name, staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
 
 
 # -- locking and publishing ---------------------------------------------------------------
@@ -626,13 +687,16 @@ def build_brief(
         with interrupts.armed():
             versions = package_versions()
             inputs = input_hashes(params)
-            key = _cache_key(params, sources, inputs, versions)
+            keys = step_keys(params, sources, inputs, versions)
+            key = _cache_key(params, keys)
         result = None if force else _reuse(final, key, say)
         if result is None:
             _remove_leftovers(reports, run_name)
+            kept = {} if force else reusable_parts(final, keys, sources[0].name)
             manifest = {
                 "name": run_name,
                 "cache_key": key,
+                "steps": keys,
                 "inputs": inputs,
                 "versions": versions,
                 "parameters": params.to_mapping(),
@@ -650,6 +714,7 @@ def build_brief(
                 reuse_kernels=reuse_kernels,
                 kernel_pool=kernel_pool,
                 cache=result_cache(reports, force=force),
+                kept=kept,
                 started=started,
             )
     late = interrupts.pending(published=True)
@@ -673,10 +738,12 @@ def _build_and_publish(
     reuse_kernels: bool,
     kernel_pool: KernelPool | None,
     cache: ResultCache,
+    kept: Mapping[str, Sequence[str]],
     started: float,
 ) -> BuildResult:
     """Build into a hidden folder next to ``final``, then put it in place of ``final``.
 
+    ``kept``: the parts of ``final`` to keep (:func:`reusable_parts`), with their files.
     On failure the hidden folder becomes ``<final>.failed`` (a cell or step failed) or is
     removed (interrupted, or a bug); ``final`` is never touched.
     """
@@ -698,8 +765,10 @@ def _build_and_publish(
                 reuse_kernels=reuse_kernels,
                 kernel_pool=kernel_pool,
                 cache=cache,
+                kept=kept,
+                previous=final,
             )
-        manifest = {**manifest, **built, "built_at": _now(), "reused": []}
+        manifest = {**manifest, **built, "built_at": _now(), "reused": list(kept)}
         manifest["timings"]["total"] = round(time.perf_counter() - started, 3)
         with interrupts.deferred():
             files = _finish(staging, manifest)
@@ -797,9 +866,18 @@ def _run(
     reuse_kernels: bool = True,
     kernel_pool: KernelPool | None = None,
     cache: ResultCache | None = None,
+    kept: Mapping[str, Sequence[str]] | None = None,
+    previous: Path | None = None,
 ) -> dict:
-    """Every step into ``staging``; returns the manifest's build part (timings, notebooks)."""
-    n_steps = 2 + len(sources) + len(params.formats)
+    """Every step into ``staging``, except the parts ``kept`` (step → files), which are
+    taken from the ``previous`` report; returns the manifest's build part (timings,
+    notebooks)."""
+    kept = kept or {}
+    to_run = [nb for nb in sources if nb.name not in kept]
+    write = "tables" not in kept
+    formats = [fmt for fmt in params.formats if fmt not in kept]
+    needs_corpus = write or bool(to_run)
+    n_steps = needs_corpus + len(to_run) + write + len(formats)
     step = iter(range(1, n_steps + 1))
     timings: dict[str, float] = {}
     lock = threading.Lock()
@@ -808,6 +886,10 @@ def _run(
     work = staging / WORK_DIR
     work.mkdir()
     parameters = params.notebook_parameters()
+    if kept and previous is not None:
+        say(f"reusing {', '.join(kept)} from the previous build (unchanged)")
+        for part_files in kept.values():
+            _carry(previous, staging, part_files)
 
     def timed(key: str, label: str, work: Callable[[], Any]) -> Any:
         with lock:
@@ -874,27 +956,32 @@ def _run(
     futures: list[Future] = []
     try:
         # the notebooks first: their threads start the kernels while the corpus loads
-        futures = [pool.submit(run_notebook, nb) for nb in sources]
-        try:
-            corpus, shared = timed(
-                "corpus",
-                "loading the corpus",
-                lambda: _load_corpus(params, files, work, shared, cache),
-            )
-            # fresh kernels (no reuse) get the shared corpus when they start
-            manager = warm_manager if reuse_kernels else kernel_manager_class(work, kernels, shared)
-            loaded.set_result((corpus, shared, manager))
-        except BaseException as exc:
-            loaded.set_exception(exc)  # the waiting threads give up too
-            raise
+        futures = [pool.submit(run_notebook, nb) for nb in to_run]
+        if needs_corpus:
+            try:
+                corpus, shared = timed(
+                    "corpus",
+                    "loading the corpus",
+                    lambda: _load_corpus(params, files, work, shared, cache),
+                )
+                # fresh kernels (no reuse) get the shared corpus when they start
+                manager = (
+                    warm_manager if reuse_kernels else kernel_manager_class(work, kernels, shared)
+                )
+                loaded.set_result((corpus, shared, manager))
+            except BaseException as exc:
+                loaded.set_exception(exc)  # the waiting threads give up too
+                raise
         from . import render
 
         # while the first notebook runs (in this thread, not beside the PDF: they would
         # share one interpreter's lock on the critical path)
-        render.import_renderers(params.formats)
-        tables()
-        futures[0].result()
-        _render(params, executed / sources[0].name, staging, timed)
+        render.import_renderers(formats)
+        if write:
+            tables()
+        if to_run and to_run[0] == sources[0]:
+            futures[0].result()
+        _render(params, executed / sources[0].name, staging, timed, formats)
         wait(futures, return_when=FIRST_EXCEPTION)
         for future in futures:  # the first failure in submission order
             if future.done() and future.exception() is not None:
@@ -934,29 +1021,40 @@ def _run(
             for nb in sources
         },
         "kernel": {"name": KERNEL_NAME, "python": sys.executable, "reused": reuse_kernels},
-        "shared_corpus": shared is not None,
+        "shared_corpus": needs_corpus and shared is not None,
     }
 
 
-def _render(params: BriefParams, notebook: Path, staging: Path, timed: Callable) -> None:
-    """``brief.html`` and/or ``brief.pdf`` from the executed brief notebook."""
+def _render(
+    params: BriefParams, notebook: Path, staging: Path, timed: Callable, formats: Sequence[str]
+) -> None:
+    """``formats`` (``brief.html`` and/or ``brief.pdf``) from the executed brief notebook;
+    a PDF is made from the ``brief.html`` already in ``staging`` when there is one."""
     from . import render
 
+    if not formats:
+        return
     colophon = f"Built {_now()} by mongolia_analysis from {params.corpus.name}/."
+    html_file, pdf_file = (staging / FORMAT_FILES[fmt] for fmt in ("html", "pdf"))
 
     def to_html() -> str:
         nb = _read_notebook(notebook)
         return render.notebook_to_html(nb, title=params.title, colophon=colophon)
 
     try:
-        if "html" in params.formats:
-            markup = timed("brief.html", "rendering brief.html", to_html)
-            (staging / "brief.html").write_text(markup, encoding="utf-8")
+        if "html" in formats:
+            markup = timed(html_file.name, f"rendering {html_file.name}", to_html)
+            html_file.write_text(markup, encoding="utf-8")
+        elif html_file.is_file():  # kept from the previous build: the PDF says the same
+            markup = html_file.read_text(encoding="utf-8")
         else:
             markup = to_html()
-        if "pdf" in params.formats:
-            target = staging / "brief.pdf"
-            timed("brief.pdf", "rendering brief.pdf", lambda: render.html_to_pdf(markup, target))
+        if "pdf" in formats:
+            timed(
+                pdf_file.name,
+                f"rendering {pdf_file.name}",
+                lambda: render.html_to_pdf(markup, pdf_file),
+            )
     except Exception as exc:
         raise _StepFailure(f"rendering failed: {type(exc).__name__}: {exc}") from None
 
@@ -975,13 +1073,19 @@ def _finish(staging: Path, manifest: dict) -> list[str]:
     return manifest["files"]
 
 
-def _current_manifest(final: Path, key: str) -> dict | None:
-    """The manifest of ``final`` when its cache key is ``key`` and all its files are there."""
+def _read_manifest(final: Path) -> dict | None:
+    """The manifest of the report in ``final``; None if absent or unreadable."""
     try:
         manifest = json.loads((final / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(manifest, dict) or manifest.get("cache_key") != key:
+    return manifest if isinstance(manifest, dict) else None
+
+
+def _current_manifest(final: Path, key: str) -> dict | None:
+    """The manifest of ``final`` when its cache key is ``key`` and all its files are there."""
+    manifest = _read_manifest(final)
+    if manifest is None or manifest.get("cache_key") != key:
         return None
     files = manifest.get("files") or []
     return manifest if all((final / f).is_file() for f in files) else None
@@ -997,8 +1101,8 @@ def is_current(
     """True when ``build_brief`` would reuse the report ``name`` as it is (nothing changed)."""
     reports = Path(reports_dir or paths.REPORTS_DIR).expanduser().resolve()
     sources = notebook_paths(notebooks)
-    key = _cache_key(params, sources, input_hashes(params), package_versions())
-    return _current_manifest(reports / name, key) is not None
+    keys = step_keys(params, sources, input_hashes(params), package_versions())
+    return _current_manifest(reports / name, _cache_key(params, keys)) is not None
 
 
 def _reuse(final: Path, key: str, say: Progress) -> BuildResult | None:

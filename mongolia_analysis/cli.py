@@ -98,7 +98,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=f"folder of run folders (default: {paths.REPORTS_DIR})",
     )
-    build.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild everything, even the parts that did not change, and refresh the "
+        "result cache (REPORTS/.cache)",
+    )
     build.add_argument(
         "--jobs",
         type=int,

@@ -73,12 +73,9 @@ def fixture_build(reports: Path, notebook: str = "ok.ipynb", **kwargs) -> BuildR
     kwargs.setdefault("name", "fixture")
     kwargs.setdefault("formats", "html")
     kwargs.setdefault("progress", None)
-    return build_brief(
-        reports_dir=reports,
-        notebooks=[FIXTURES / notebook],
-        corpus=str(TINY_CORPUS),
-        **kwargs,
-    )
+    kwargs.setdefault("notebooks", [FIXTURES / notebook])
+    kwargs.setdefault("corpus", str(TINY_CORPUS))
+    return build_brief(reports_dir=reports, **kwargs)
 
 
 # -- run names ---------------------------------------------------------------------------
@@ -384,6 +381,153 @@ def test_another_counterpart_reuses_the_parsed_and_extracted_corpus(tmp_path, mo
     assert not other.reused and extracted == []  # a new brief, from the cached rows
     fixture_build(tmp_path, name="jpn", focus="JPN", force=True)
     assert sorted(extracted) == ["codings", "events", "figures", "mentions"]  # refreshed
+
+
+def notebook_copies(folder: Path, *names: str) -> list[Path]:
+    """Copies of the ok fixture notebook under ``names`` (each one can then be edited)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(FIXTURES / "ok.ipynb", folder / name)
+    return [folder / name for name in names]
+
+
+def add_cell(notebook: Path, source: str) -> None:
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(source))
+    nbformat.write(nb, notebook)
+
+
+def steps_done(monkeypatch) -> list[str]:
+    """The names of the steps the builds perform from now on (corpus, tables, notebooks,
+    formats), appended as they start."""
+    done: list[str] = []
+    load, tables, execute = build_module._load_corpus, build_module.write_tables, None
+    execute = build_module.execute_notebook
+
+    def loading(*args, **kwargs):
+        done.append("corpus")
+        return load(*args, **kwargs)
+
+    def writing(*args, **kwargs):
+        done.append("tables")
+        return tables(*args, **kwargs)
+
+    def executing(source, *args, **kwargs):
+        done.append(Path(source).name)
+        return execute(source, *args, **kwargs)
+
+    from mongolia_analysis import render
+
+    to_html, to_pdf = render.notebook_to_html, render.html_to_pdf
+
+    def html(*args, **kwargs):
+        done.append("html")
+        return to_html(*args, **kwargs)
+
+    def pdf(*args, **kwargs):
+        done.append("pdf")
+        return to_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "_load_corpus", loading)
+    monkeypatch.setattr(build_module, "write_tables", writing)
+    monkeypatch.setattr(build_module, "execute_notebook", executing)
+    monkeypatch.setattr(render, "notebook_to_html", html)
+    monkeypatch.setattr(render, "html_to_pdf", pdf)
+    return done
+
+
+def test_editing_one_notebook_executes_only_that_one_again(tmp_path, monkeypatch):
+    a, b = notebook_copies(tmp_path / "nbs", "a.ipynb", "b.ipynb")
+    first = fixture_build(tmp_path / "r", notebooks=[a, b])
+    before = snapshot(first.directory)
+    add_cell(b, 'print("edited after the first build")')
+    done = steps_done(monkeypatch)
+    lines: list[str] = []
+    second = fixture_build(tmp_path / "r", notebooks=[a, b], progress=lines.append)
+    assert not second.reused and done == ["corpus", "b.ipynb"]
+    manifest = json.loads((second.directory / "manifest.json").read_text())
+    assert manifest["reused"] == ["tables", "a.ipynb", "html"]
+    assert "a.ipynb" not in manifest["timings"] and "b.ipynb" in manifest["timings"]
+    after = snapshot(second.directory)
+    assert set(after) == set(before)
+    # an executed notebook records when it ran: a.ipynb's bytes show it was not run again
+    changed = {f for f in after if after[f] != before[f]}
+    assert changed == {"notebooks/b.ipynb", "manifest.json"}
+    assert "edited after the first build" in printed_lines(second.directory / "notebooks/b.ipynb")
+    assert lines[0] == "reusing tables, a.ipynb, html from the previous build (unchanged)"
+    assert lines[1:3] == ["[1/2] loading the corpus …", "[2/2] executing b.ipynb …"]
+    assert sorted(manifest["files"]) == sorted(after)
+
+
+def test_editing_the_brief_notebook_renders_the_brief_again(tmp_path, monkeypatch):
+    a, b = notebook_copies(tmp_path / "nbs", "a.ipynb", "b.ipynb")
+    fixture_build(tmp_path / "r", notebooks=[a, b])
+    add_cell(a, "HTML(\"<section class='brief-section'><h2>Added later</h2></section>\")")
+    done = steps_done(monkeypatch)
+    second = fixture_build(tmp_path / "r", notebooks=[a, b])
+    assert done == ["corpus", "a.ipynb", "html"]
+    assert "Added later" in (second.directory / "brief.html").read_text()
+    assert json.loads((second.directory / "manifest.json").read_text())["reused"] == [
+        "tables",
+        "b.ipynb",
+    ]
+
+
+def test_asking_for_another_format_only_renders_it(tmp_path, monkeypatch):
+    fixture_build(tmp_path, formats="html")
+    html_before = (tmp_path / "fixture" / "brief.html").read_bytes()
+    done = steps_done(monkeypatch)
+    second = fixture_build(tmp_path, formats="html,pdf")
+    assert done == ["pdf"]  # no corpus, no kernel: the PDF comes from the kept brief.html
+    manifest = json.loads((second.directory / "manifest.json").read_text())
+    assert manifest["reused"] == ["tables", "ok.ipynb", "html"]
+    assert (second.directory / "brief.html").read_bytes() == html_before
+    assert (second.directory / "brief.pdf").read_bytes().startswith(b"%PDF")
+    done.clear()
+    third = fixture_build(tmp_path, formats="pdf")
+    assert done == [] and third.reused is False  # the PDF kept, the HTML left out
+    assert sorted(snapshot(third.directory)) == sorted(
+        f for f in snapshot(second.directory) if f != "brief.html"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "expected_done", "expected_reused"),
+    [
+        ("focus", ["corpus", "ok.ipynb", "html"], ["tables"]),  # parameters: every notebook
+        ("document", ["corpus", "tables", "ok.ipynb", "html"], []),  # input: everything
+        ("force", ["corpus", "tables", "ok.ipynb", "html"], []),
+        ("deleted output", ["corpus", "ok.ipynb", "html"], ["tables"]),  # a part gone
+        ("damaged manifest", ["corpus", "tables", "ok.ipynb", "html"], []),
+    ],
+)
+def test_a_change_rebuilds_what_depends_on_it(
+    tmp_path, monkeypatch, change, expected_done, expected_reused
+):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(TINY_CORPUS, corpus)
+    reports = tmp_path / "r"
+    first = fixture_build(reports, corpus=str(corpus))
+    kwargs: dict = {"corpus": str(corpus)}
+    if change == "focus":
+        kwargs["focus"] = "JPN"
+    elif change == "document":
+        with (corpus / "ulaanbaatar_talks.txt").open("a") as handle:
+            handle.write("\nA new paragraph about Mongolia and Japan.\n")
+    elif change == "force":
+        kwargs["force"] = True
+    elif change == "deleted output":
+        (first.directory / "notebooks" / "ok.ipynb").unlink()
+    else:
+        (first.directory / "manifest.json").write_text("{not json")
+    done = steps_done(monkeypatch)
+    second = fixture_build(reports, **kwargs)
+    assert done == expected_done
+    manifest = json.loads((second.directory / "manifest.json").read_text())
+    assert manifest["reused"] == expected_reused
+    assert sorted(manifest["files"]) == sorted(snapshot(second.directory))
 
 
 # -- the full default build (slow, shared) ---------------------------------------------
