@@ -66,7 +66,25 @@ class CorpusOptions:
     cache: ResultCache | None = None  # where results are reused from (None: nowhere)
 
 
-class TextStore(Mapping[str, str]):
+class _KeyedTexts(Mapping[str, str]):
+    """A read-only mapping of texts whose keys are those of one dict (``_keys``)."""
+
+    __slots__ = ()
+
+    def _keys(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+
+class TextStore(_KeyedTexts):
     """doc_id → text, kept as UTF-8: a Python string takes two bytes a character as soon as
     it holds one curly quote or Cyrillic letter, UTF-8 about one for this corpus's texts.
     A text is decoded when it is asked for (the last one is kept for the next question).
@@ -96,14 +114,8 @@ class TextStore(Mapping[str, str]):
         self._last = (key, text)
         return text
 
-    def __contains__(self, key: object) -> bool:
-        return key in self._encoded
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._encoded)
-
-    def __len__(self) -> int:
-        return len(self._encoded)
+    def _keys(self) -> dict[str, Any]:
+        return self._encoded
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_text_store, (self._encoded,))
@@ -126,7 +138,7 @@ class SourcePart:
     sha256: str
 
 
-class SourceTexts(Mapping[str, str]):
+class SourceTexts(_KeyedTexts):
     """doc_id → raw text, read again from the document's file when asked for.
 
     The raw texts are another copy of the corpus and are seldom needed, so they are not kept
@@ -159,14 +171,8 @@ class SourceTexts(Mapping[str, str]):
             )
         return raw
 
-    def __contains__(self, key: object) -> bool:
-        return key in self._parts
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._parts)
-
-    def __len__(self) -> int:
-        return len(self._parts)
+    def _keys(self) -> dict[str, Any]:
+        return self._parts
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_source_texts, (self._parts,))

@@ -402,39 +402,24 @@ def add_cell(notebook: Path, source: str) -> None:
 def steps_done(monkeypatch) -> list[str]:
     """The names of the steps the builds perform from now on (corpus, tables, notebooks,
     formats), appended as they start."""
-    done: list[str] = []
-    load, tables, execute = build_module._load_corpus, build_module.write_tables, None
-    execute = build_module.execute_notebook
-
-    def loading(*args, **kwargs):
-        done.append("corpus")
-        return load(*args, **kwargs)
-
-    def writing(*args, **kwargs):
-        done.append("tables")
-        return tables(*args, **kwargs)
-
-    def executing(source, *args, **kwargs):
-        done.append(Path(source).name)
-        return execute(source, *args, **kwargs)
-
     from mongolia_analysis import render
 
-    to_html, to_pdf = render.notebook_to_html, render.html_to_pdf
+    done: list[str] = []
 
-    def html(*args, **kwargs):
-        done.append("html")
-        return to_html(*args, **kwargs)
+    def record(module, attribute: str, step) -> None:
+        original = getattr(module, attribute)
 
-    def pdf(*args, **kwargs):
-        done.append("pdf")
-        return to_pdf(*args, **kwargs)
+        def recorded(*args, **kwargs):
+            done.append(step(*args) if callable(step) else step)
+            return original(*args, **kwargs)
 
-    monkeypatch.setattr(build_module, "_load_corpus", loading)
-    monkeypatch.setattr(build_module, "write_tables", writing)
-    monkeypatch.setattr(build_module, "execute_notebook", executing)
-    monkeypatch.setattr(render, "notebook_to_html", html)
-    monkeypatch.setattr(render, "html_to_pdf", pdf)
+        monkeypatch.setattr(module, attribute, recorded)
+
+    record(build_module, "_load_corpus", "corpus")
+    record(build_module, "write_tables", "tables")
+    record(build_module, "execute_notebook", lambda source, *rest: Path(source).name)
+    record(render, "notebook_to_html", "html")
+    record(render, "html_to_pdf", "pdf")
     return done
 
 
