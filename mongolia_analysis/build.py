@@ -1091,18 +1091,20 @@ def _current_manifest(final: Path, key: str) -> dict | None:
     return manifest if all((final / f).is_file() for f in files) else None
 
 
-def is_current(
+def parts_to_build(
     params: BriefParams,
     name: str,
     *,
     reports_dir: str | Path | None = None,
     notebooks: Sequence[str | Path] | None = None,
-) -> bool:
-    """True when ``build_brief`` would reuse the report ``name`` as it is (nothing changed)."""
+) -> list[str]:
+    """The parts (``tables``, notebook file names, formats) that ``build_brief`` would make
+    again for the report ``name`` now; the others it would keep (:func:`reusable_parts`)."""
     reports = Path(reports_dir or paths.REPORTS_DIR).expanduser().resolve()
     sources = notebook_paths(notebooks)
     keys = step_keys(params, sources, input_hashes(params), package_versions())
-    return _current_manifest(reports / name, _cache_key(params, keys)) is not None
+    kept = reusable_parts(reports / name, keys, sources[0].name)
+    return [part for part in keys if part not in kept]
 
 
 def _reuse(final: Path, key: str, say: Progress) -> BuildResult | None:

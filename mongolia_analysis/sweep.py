@@ -43,6 +43,7 @@ from typing import Any
 
 from . import paths
 from .build import (
+    FORMAT_FILES,
     MANIFEST,
     BuildResult,
     Interruptions,
@@ -52,9 +53,9 @@ from .build import (
     check_run_name,
     default_run_name,
     input_hashes,
-    is_current,
     make_reports_dir,
     notebook_paths,
+    parts_to_build,
     print_progress,
     result_cache,
 )
@@ -279,7 +280,10 @@ def _share_corpora(
         key = corpus_key(p.corpus, p.gazetteer, p.codebook)
         if key in shared:
             continue
-        if not force and is_current(p, run.name, reports_dir=reports, notebooks=sources):
+        if not force and all(  # nothing that reads the corpus is made again
+            part in FORMAT_FILES
+            for part in parts_to_build(p, run.name, reports_dir=reports, notebooks=sources)
+        ):
             continue
         folder = work / f"corpus-{len(shared) + 1}"
         folder.mkdir()

@@ -170,6 +170,28 @@ def test_build_sweep_reuses_unchanged_briefs(tmp_path):
     assert not any("loading the corpus" in line for line in lines)  # nothing to share
 
 
+def test_sweep_adding_a_format_renders_it_without_loading_the_corpus(tmp_path):
+    sets = [{"corpus": str(TINY_CORPUS), "focus": f, "formats": "html"} for f in ("KOR", "JPN")]
+    common = {"reports_dir": tmp_path, "notebooks": [FIXTURES / "ok.ipynb"], "progress": None}
+    build_sweep(sets, **common)
+    lines: list[str] = []
+    with_pdf = [{**s, "formats": "html,pdf"} for s in sets]
+    second = build_sweep(with_pdf, **{**common, "progress": lines.append})
+    assert not any("loading the corpus" in line for line in lines)  # no brief needs it
+    for result in second.results:
+        assert json.loads((result.directory / "manifest.json").read_text())["reused"] == [
+            "tables",
+            "ok.ipynb",
+            "html",
+        ]
+        assert result.pdf is not None and result.pdf.read_bytes().startswith(b"%PDF")
+    changed = [{**s, "focus": "CHN" if s["focus"] == "KOR" else s["focus"]} for s in with_pdf]
+    lines.clear()
+    build_sweep(changed, **{**common, "progress": lines.append})
+    # the new CHN brief needs the corpus: loaded once by the sweep, shared with the build
+    assert sum(line.startswith("sweep: loading the corpus") for line in lines) == 1
+
+
 def test_failed_brief_does_not_stop_the_others(tmp_path):
     fails_on_kor = notebook(
         tmp_path,
