@@ -445,6 +445,7 @@ def report_cache(cache: dict, ex: dict) -> list[str]:
         "What a warm run still does: reading the entries, joining the tables, and the "
         "tables computed from the whole corpus (citations, co-occurrence, event clusters, "
         "code tables).",
+        "",
     ]
     return lines
 
