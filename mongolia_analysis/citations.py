@@ -260,6 +260,32 @@ def _tidy_name(name: str) -> str:
     return name
 
 
+RE_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def work_key(doi: Any, url: Any, title: Any, raw: Any) -> str:
+    """What identifies a cited work across documents: its DOI, else its URL, else its title,
+    else the reference as written, compared without case, punctuation or spacing.
+
+    >>> work_key("10.1525/AS.2006.46.2.275", None, "A", "a") == work_key(
+    ...     "10.1525/as.2006.46.2.275", "https://x.org", "B", "b")
+    True
+    >>> work_key(None, None, "Mongolia’s DPRK Policy", "x")
+    'title:mongoliasdprkpolicy'
+    """
+    for label, value in (("doi", doi), ("url", url), ("title", title), ("raw", raw)):
+        if value is None or pd.isna(value):
+            continue
+        text = str(value).casefold()
+        if label == "url":
+            text = re.sub(r"^https?://(?:www\.)?", "", text.strip()).rstrip("/")
+        elif label != "doi":
+            text = RE_NOT_WORD.sub("", text)
+        if text.strip():
+            return f"{label}:{text.strip()}"
+    return ""
+
+
 def split_authors(text: str | None) -> tuple[str, ...]:
     """Split an author statement into names, keeping each name as written.
 

@@ -440,3 +440,27 @@ def test_seed_sample_fields(seed_corpus, sample: dict) -> None:
         sentences = seed_corpus.sentences.set_index(["doc_id", "sent_id"])["text"]
         texts = [sentences[pair] for pair in row["cited_in"]]
         assert any(sample["cited_in"] in text for text in texts), texts
+
+
+DPRK = "10.1525/as.2006.46.2.275"
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        # (doi, url, title, raw) of two references
+        ((DPRK.upper(), None, "A", "a"), (DPRK, None, "B", "b"), True),
+        ((None, "https://www.kei.org/x/", None, "a"), (None, "http://kei.org/x", None, "b"), True),
+        ((None, None, "Mongolia’s Policy", "a"), (None, None, "MONGOLIA'S POLICY.", "b"), True),
+        ((None, None, None, "Campi, A. (2013)"), (None, None, None, "campi a 2013"), True),
+        ((None, None, "DPRK Policy", "a"), (None, None, "ROK Policy", "a"), False),
+        (("10.1/a", None, "Same", "a"), ("10.1/b", None, "Same", "a"), False),  # the DOI first
+        ((None, "https://a.org/1", "T", "a"), (None, None, "T", "a"), False),  # URL, then title
+    ],
+)
+def test_work_key_knows_a_work_across_its_written_forms(one, other, same):
+    assert (citations.work_key(*one) == citations.work_key(*other)) is same
+
+
+def test_work_key_of_a_reference_without_anything_is_empty():
+    assert citations.work_key(None, float("nan"), "  ", None) == ""

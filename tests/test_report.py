@@ -644,6 +644,59 @@ def test_how_sources_differ_shows_the_most_coded_documents_when_there_are_many(c
     assert "documents with the most coded passages" not in everyone
 
 
+def with_citations(rows: list[tuple[str, str | None, str | None, str | None]]) -> Corpus:
+    """The test corpus citing ``rows`` of (doc_id, doi, url, title)."""
+    corpus = build_corpus()
+    corpus.__dict__["citations"] = conform(
+        [
+            {
+                "doc_id": doc_id,
+                "sent_id": None,
+                "start": 0,
+                "end": 5,
+                "marker": None,
+                "authors": None,
+                "year": None,
+                "title": title,
+                "container": None,
+                "url": url,
+                "doi": doi,
+                "raw": title or "raw",
+            }
+            for doc_id, doi, url, title in rows
+        ],
+        "citations",
+    )
+    return corpus
+
+
+CITED = [  # a-1 is D1, b-1 is D2
+    ("a-1", None, None, "Third neighbour policy"),
+    ("a-1", "10.1/ABC", None, "Mongolia and the DPRK"),
+    ("a-1", None, "https://kei.org/ulaanbaatar-dialogue", "The Ulaanbaatar Dialogue"),
+    ("b-1", "10.1/abc", None, "Mongolia & the D.P.R.K."),  # the second work again, by its DOI
+    ("b-1", None, "http://www.kei.org/ulaanbaatar-dialogue/", "UB Dialogue"),  # the third
+]
+
+
+def test_works_cited_are_listed_by_document_up_to_the_limit():
+    html = report.sources_and_method(make_context(with_citations(CITED))).html
+    assert "D1 cites 3 works:" in html and "D2 cites 2 works:" in html
+    assert "cited by the most documents" not in html
+
+
+def test_beyond_the_limit_the_works_cited_by_the_most_documents_are_listed():
+    params = {"min_passages": 2, "max_cited_works": 2}
+    html = report.sources_and_method(make_context(with_citations(CITED), params=params)).html
+    assert "The documents cite 5 works, 3 of them distinct. The 2 cited by the most" in html
+    works = re.search(r"<ol class='works'>(.*?)</ol>", html, re.S).group(1)
+    items = re.findall(r"<li>(.*?)</li>", works)
+    assert len(items) == 2 and "cites 3 works" not in html
+    # both works cited twice, in the order D1 first cites them; the first title as written
+    assert "Mongolia and the DPRK" in items[0] and "Cited by D1, D2." in items[0]
+    assert "The Ulaanbaatar Dialogue" in items[1] and "Cited by D1, D2." in items[1]
+
+
 def test_asset_heatmap_shows_the_most_coded_documents_when_there_are_many(corpus):
     html = report.soft_power_assets(make_context(corpus, params={"max_heatmap_documents": 2})).html
     assert "3 passages in 3 documents are coded" in html  # the lead still counts them all

@@ -7,6 +7,7 @@ import re
 import pandas as pd
 
 from .. import charts
+from ..citations import work_key
 from ..judgments import code_kinds, framing_by_year, framing_shift
 from .common import (
     esc,
@@ -190,39 +191,73 @@ def _bibliography(ctx: BriefContext) -> str:
     return f'<ol class="bibliography">{"".join(items)}</ol>'
 
 
+def _work_item(work) -> str:
+    """HTML: one cited work (a row of ``citations``) as a reference."""
+    who = " ".join(
+        p for p in (txt(work.authors), f"({int(work.year)})" if not pd.isna(work.year) else "") if p
+    )
+    parts = [
+        esc(who) + "." if who else "",
+        f"“{esc(work.title)}”." if not pd.isna(work.title) else esc(work.raw),
+        f"<em>{esc(work.container)}</em>." if not pd.isna(work.container) else "",
+        link(work.url)
+        or (link(f"https://doi.org/{work.doi}", str(work.doi)) if not pd.isna(work.doi) else ""),
+    ]
+    return " ".join(p for p in parts if p)
+
+
 def _works_cited(ctx: BriefContext) -> str:
     citations = ctx.citations
     if not len(citations):
         return no_data("The documents cite no works that could be read as references.")
+    limit = ctx.limit("max_cited_works")
+    if len(citations) > limit:
+        return _most_cited_works(ctx, citations, limit)
     labels = dict(zip(ctx.documents["doc_id"], ctx.documents["label"], strict=True))
     blocks = []
     order = {d: i for i, d in enumerate(ctx.documents["doc_id"])}
     groups = sorted(citations.groupby("doc_id"), key=lambda g: order.get(g[0], len(order)))
     for doc_id, works in groups:
-        items = []
-        for work in works.itertuples(index=False):
-            who = " ".join(
-                p
-                for p in (
-                    txt(work.authors),
-                    f"({int(work.year)})" if not pd.isna(work.year) else "",
-                )
-                if p
-            )
-            parts = [
-                esc(who) + "." if who else "",
-                f"“{esc(work.title)}”." if not pd.isna(work.title) else esc(work.raw),
-                f"<em>{esc(work.container)}</em>." if not pd.isna(work.container) else "",
-                link(work.url)
-                or (link(f"https://doi.org/{work.doi}", str(work.doi))
-                    if not pd.isna(work.doi) else ""),
-            ]  # fmt: skip
-            items.append(f"<li>{' '.join(p for p in parts if p)}</li>")
+        items = "".join(f"<li>{_work_item(work)}</li>" for work in works.itertuples(index=False))
         blocks.append(
             f"<p>{esc(labels.get(doc_id, doc_id))} cites "
-            f"{esc(plural(len(works), 'work'))}:</p><ol class='works'>{''.join(items)}</ol>"
+            f"{esc(plural(len(works), 'work'))}:</p><ol class='works'>{items}</ol>"
         )
     return "".join(blocks)
+
+
+#: Labels of citing documents shown beside a work in the list of the most cited works.
+CITED_BY_LABELS = 6
+
+
+def _most_cited_works(ctx: BriefContext, citations: pd.DataFrame, limit: int) -> str:
+    """HTML: the ``limit`` works cited by the most documents (a work is known across
+    documents by :func:`~mongolia_analysis.citations.work_key`), each with the documents
+    that cite it; ties in the order the documents first cite them."""
+    labels = dict(zip(ctx.documents["doc_id"], ctx.documents["label"], strict=True))
+    order = {d: i for i, d in enumerate(ctx.documents["doc_id"])}
+    rank = citations["doc_id"].map(order).fillna(len(order))
+    rows = citations.iloc[rank.argsort(kind="stable")]  # document order, then citation order
+    works: dict[str, tuple[object, list[str]]] = {}
+    for index, row in enumerate(rows.itertuples(index=False)):
+        key = work_key(row.doi, row.url, row.title, row.raw) or f"row:{index}"
+        _, citing = works.setdefault(key, (row, []))
+        if row.doc_id not in citing:
+            citing.append(row.doc_id)
+    ranked = sorted(works.values(), key=lambda work: -len(work[1]))[:limit]
+    items = []
+    for row, citing in ranked:
+        named = [esc(labels.get(d, d)) for d in citing[:CITED_BY_LABELS]]
+        more = len(citing) - len(named)
+        by = ", ".join(named) + (f" and {more} more" if more else "")
+        items.append(f"<li>{_work_item(row)} <span class='cited-by'>Cited by {by}.</span></li>")
+    lead = (
+        f"<p>The documents cite {esc(plural(len(citations), 'work'))}, "
+        f"{len(works):,} of them distinct. The {len(ranked)} cited by the most documents are "
+        "listed; the citations table (<code>tables/citations.csv</code> of a build) holds "
+        "every work with the document that cites it.</p>"
+    )
+    return lead + f"<ol class='works'>{''.join(items)}</ol>"
 
 
 def _codebook(ctx: BriefContext) -> str:
