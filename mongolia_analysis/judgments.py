@@ -53,6 +53,11 @@ def _true(series: pd.Series) -> pd.Series:
     return series.fillna(False).astype(bool)
 
 
+def _is_true(value: Any) -> bool:
+    """A flag's value as :func:`_true` reads it (missing: False)."""
+    return False if value is None or pd.isna(value) else bool(value)
+
+
 def factual_events(events: pd.DataFrame) -> pd.DataFrame:
     """Events that are neither negated nor hypothetical."""
     if not len(events):
@@ -87,27 +92,33 @@ def assign_clusters(events: pd.DataFrame, clusters: pd.DataFrame) -> pd.Series:
     """
     if "cluster_id" in events.columns:
         return events["cluster_id"].astype("Int64")
-    by_year: dict[int, list[Any]] = {}
+    # the clusters that list a document, by (year, doc_id): each event looks at those only
+    holding: dict[tuple[int, str], list[tuple[Any, Any, Any, frozenset[str]]]] = {}
     for cluster in clusters.itertuples(index=False):
-        if not pd.isna(cluster.year):
-            by_year.setdefault(int(cluster.year), []).append(cluster)
+        if pd.isna(cluster.year):
+            continue
+        members = frozenset(_actors(cluster.actors))
+        entry = (cluster.cluster_id, cluster.event_type, cluster.text, members)
+        for doc_id in dict.fromkeys(_actors(cluster.doc_ids)):
+            holding.setdefault((int(cluster.year), doc_id), []).append(entry)
     ids: list[Any] = []
     for event in events.itertuples(index=False):
         best, best_key = pd.NA, None
-        if not pd.isna(event.year) and not _true(pd.Series([event.negated])).iloc[0]:
+        if not pd.isna(event.year) and not _is_true(event.negated):
             people = set(participants(event.actors, event.host))
-            for cluster in by_year.get(int(event.year), ()):
-                members = set(_actors(cluster.actors))
-                if event.doc_id not in _actors(cluster.doc_ids) or not people <= members:
+            for cluster_id, event_type, text, members in holding.get(
+                (int(event.year), str(event.doc_id)), ()
+            ):
+                if not people <= members:
                     continue
                 key = (
-                    event.event_type == cluster.event_type,
-                    event.text == cluster.text,
+                    event.event_type == event_type,
+                    event.text == text,
                     -len(members),
-                    -int(cluster.cluster_id),
+                    -int(cluster_id),
                 )
                 if best_key is None or key > best_key:
-                    best, best_key = cluster.cluster_id, key
+                    best, best_key = cluster_id, key
         ids.append(best)
     return pd.Series(ids, index=events.index, dtype="Int64")
 

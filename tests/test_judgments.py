@@ -166,6 +166,47 @@ def test_assign_clusters_uses_participants_not_type():
     assert jm.assign_clusters(EVENTS, CLUSTERS).tolist() == [3, 3, 2, 1, pd.NA]
 
 
+@pytest.mark.parametrize(
+    ("candidates", "expected"),
+    [
+        # (cluster_id, year, event_type, actors, doc_ids, text); the event: d/0, 2015, a
+        # 'visit' of KOR hosted by MNG, "KOR visited"
+        ([(4, 2015, "negotiate", ("KOR", "MNG"), ("d",), "x")], 4),
+        ([(4, 2016, "visit", ("KOR", "MNG"), ("d",), "x")], pd.NA),  # another year
+        ([(4, 2015, "visit", ("KOR", "MNG"), ("e",), "x")], pd.NA),  # another document
+        ([(4, 2015, "visit", ("KOR",), ("d",), "x")], pd.NA),  # its host is not a member
+        (  # the same type first, even with more members
+            [
+                (4, 2015, "negotiate", ("KOR", "MNG"), ("d", "e"), "x"),
+                (5, 2015, "visit", ("KOR", "MNG", "PRK"), ("e", "d"), "y"),
+            ],
+            5,
+        ),
+        (  # then the event's sentence as the cluster's text, then the fewest members
+            [
+                (4, 2015, "visit", ("KOR", "MNG"), ("d",), "y"),
+                (5, 2015, "visit", ("KOR", "MNG", "PRK"), ("d",), "KOR visited"),
+                (6, 2015, "visit", ("KOR", "MNG", "JPN", "PRK"), ("d",), "z"),
+            ],
+            5,
+        ),
+        (  # the fewest members; among equals the lowest id
+            [
+                (7, 2015, "visit", ("KOR", "MNG"), ("d",), "y"),
+                (6, 2015, "visit", ("KOR", "MNG"), ("d",), "y"),
+                (5, 2015, "visit", ("KOR", "MNG", "PRK"), ("d",), "y"),
+            ],
+            6,
+        ),
+    ],
+)
+@pytest.mark.parametrize("negated", [False, pd.NA])  # a missing flag is not a negation
+def test_assign_clusters_picks_the_closest_cluster_holding_the_event(candidates, expected, negated):
+    event = events([("d", 0, 2015, "visit", ("KOR",), "MNG", False, negated, "KOR visited")])
+    assigned = jm.assign_clusters(event, clusters(candidates)).tolist()
+    assert assigned == [expected] or (pd.isna(expected) and pd.isna(assigned[0]))
+
+
 def test_factual_events_drop_negated():
     assert jm.factual_events(EVENTS)["sent_id"].tolist() == [0, 3, 5, 1]
 

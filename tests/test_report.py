@@ -679,6 +679,25 @@ CITED = [  # a-1 is D1, b-1 is D2
 ]
 
 
+def test_passages_are_labelled_by_document_paragraph_and_sentence():
+    from mongolia_analysis.sections.context import label_passages
+
+    sentences = pd.DataFrame(
+        {  # out of order on purpose; b's second row has no paragraph
+            "doc_id": ["b", "a", "a", "b", "a", "a"],
+            "para_id": pd.array([4, 7, 2, pd.NA, 2, 9], dtype="Int64"),
+            "sent_id": pd.array([0, 3, 1, 1, 0, 5], dtype="Int64"),
+        }
+    )
+    assert label_passages(sentences, {"a": "D1", "b": "D2"}) == {
+        ("a", 0): "D1 ¶1.1",  # a's paragraphs 2, 7 and 9 are its first, second and third
+        ("a", 1): "D1 ¶1.2",
+        ("a", 3): "D1 ¶2",
+        ("a", 5): "D1 ¶3",
+        ("b", 0): "D2 ¶1",
+    }
+
+
 def test_works_cited_are_listed_by_document_up_to_the_limit():
     html = report.sources_and_method(make_context(with_citations(CITED))).html
     assert "D1 cites 3 works:" in html and "D2 cites 2 works:" in html

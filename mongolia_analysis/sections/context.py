@@ -321,14 +321,17 @@ def label_passages(sentences: pd.DataFrame, doc_labels: Mapping[str, str]) -> di
     if not len(sentences):
         return labels
     frame = sentences.sort_values(["doc_id", "para_id", "sent_id"])
-    for doc_id, doc in frame.groupby("doc_id", sort=False):
-        paragraphs = {p: i for i, p in enumerate(pd.unique(doc["para_id"]), start=1)}
-        for para_id, para in doc.groupby("para_id", sort=False):
-            many = len(para) > 1
-            for k, sent_id in enumerate(para["sent_id"], start=1):
-                suffix = f".{k}" if many else ""
-                label = f"{doc_labels.get(doc_id, doc_id)} ¶{paragraphs[para_id]}{suffix}"
-                labels[(str(doc_id), int(sent_id))] = label
+    columns = (frame[name].tolist() for name in ("doc_id", "para_id", "sent_id"))
+    paragraphs: dict[tuple[Any, Any], list[Any]] = {}  # in reading order (sorted above)
+    for doc_id, para_id, sent_id in zip(*columns, strict=True):
+        if not (pd.isna(doc_id) or pd.isna(para_id)):  # what a groupby leaves out
+            paragraphs.setdefault((doc_id, para_id), []).append(sent_id)
+    numbered: dict[Any, int] = {}  # doc_id -> paragraphs numbered so far
+    for (doc_id, _), sent_ids in paragraphs.items():
+        number = numbered[doc_id] = numbered.get(doc_id, 0) + 1
+        prefix = f"{doc_labels.get(doc_id, doc_id)} ¶{number}"
+        for k, sent_id in enumerate(sent_ids, start=1):
+            labels[(str(doc_id), int(sent_id))] = f"{prefix}.{k}" if len(sent_ids) > 1 else prefix
     return labels
 
 

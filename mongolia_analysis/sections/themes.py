@@ -30,6 +30,39 @@ def _split_matched(value) -> set[str]:
     return {p.strip().lower() for p in str(value).replace("|", ";").split(";") if p.strip()}
 
 
+def _matched_terms(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per passage (index doc_id, sent_id; sorted) of coding ``rows``: ``terms``, the number
+    of distinct matched terms, and ``text``, the first text given."""
+    terms: dict[tuple, set[str]] = {}
+    texts: dict[tuple, object] = {}
+    columns = (rows[name].tolist() for name in ("doc_id", "sent_id", "matched", "text"))
+    for doc_id, sent_id, matched, text in zip(*columns, strict=True):
+        if pd.isna(doc_id) or pd.isna(sent_id):
+            continue  # as a groupby leaves them out
+        key = (doc_id, sent_id)
+        terms.setdefault(key, set()).update(_split_matched(matched))
+        if texts.get(key) is None and not pd.isna(text):
+            texts[key] = text
+    keys = sorted(terms)
+    frame = pd.DataFrame(
+        {
+            "doc_id": pd.Series([k[0] for k in keys], dtype=rows["doc_id"].dtype),
+            "sent_id": pd.Series([k[1] for k in keys], dtype=rows["sent_id"].dtype),
+            "terms": pd.Series([len(terms[k]) for k in keys], dtype="int64"),
+            "text": pd.Series([texts.get(k) for k in keys], dtype=rows["text"].dtype),
+        }
+    )
+    return frame.set_index(["doc_id", "sent_id"])
+
+
+@cached
+def sentence_texts(ctx: BriefContext) -> dict[tuple, str]:
+    """(doc_id, sent_id) -> the sentence's text, for every sentence of the corpus."""
+    sentences = ctx.sentences
+    keys = zip(sentences["doc_id"].tolist(), sentences["sent_id"].tolist(), strict=True)
+    return dict(zip(keys, sentences["text"].tolist(), strict=True))
+
+
 def strongest_passages(ctx: BriefContext, code: str, n: int) -> pd.DataFrame:
     """The ``n`` passages that carry ``code`` most strongly, one per document first.
 
@@ -42,13 +75,11 @@ def strongest_passages(ctx: BriefContext, code: str, n: int) -> pd.DataFrame:
     if not len(rows):
         return rows
     kind = ctx.code(code).kind
-    same_kind = codings[codings["code"].map(lambda c: ctx.code(c).kind) == kind]
+    kinds = {c: ctx.code(c).kind for c in codings["code"].unique()}
+    same_kind = codings[codings["code"].map(kinds) == kind]
     breadth = same_kind.groupby(["doc_id", "sent_id"])["code"].nunique()
-    terms = rows.groupby(["doc_id", "sent_id"]).agg(
-        terms=("matched", lambda s: len(set().union(*(_split_matched(v) for v in s)))),
-        text=("text", "first"),
-    )
-    sentences = ctx.sentences.set_index(["doc_id", "sent_id"])["text"]
+    terms = _matched_terms(rows)
+    sentences = sentence_texts(ctx)
     terms["text"] = [
         sentences.get(key, text) for key, text in zip(terms.index, terms["text"], strict=True)
     ]
