@@ -391,7 +391,13 @@ def _carry(previous: Path, staging: Path, files: Sequence[str]) -> None:
         try:
             os.link(source, target)
         except OSError:
-            shutil.copy2(source, target)
+            try:
+                shutil.copy2(source, target)
+            except OSError as exc:
+                raise _StepFailure(
+                    f"keeping {name} of the previous report failed ({exc.strerror}); "
+                    "free some space or rebuild with --force"
+                ) from None
 
 
 # -- locking and publishing ---------------------------------------------------------------

@@ -13,8 +13,8 @@ table's rows for one document. A key is the sha256 of everything the result depe
 Change any of these and the key changes, so a stale result is never found: it is only left
 behind (delete the folder to reclaim the space; nothing else is kept there). Entries are
 written to a temporary name and renamed, so briefs built at once can share one cache. An
-entry that cannot be read is a miss, never an error. Entries are compressed pickles (about
-three times the size of the documents they come from): keep the cache folder as private as
+entry that cannot be read is a miss, never an error. Entries are compressed pickles
+(about twice the size of the documents they come from): keep the cache folder as private as
 the reports it serves.
 """
 

@@ -478,6 +478,24 @@ def test_asking_for_another_format_only_renders_it(tmp_path, monkeypatch):
     )
 
 
+def test_a_part_that_cannot_be_kept_fails_the_build_and_leaves_the_report(tmp_path, monkeypatch):
+    import errno
+
+    a, b = notebook_copies(tmp_path / "nbs", "a.ipynb", "b.ipynb")
+    first = fixture_build(tmp_path / "r", notebooks=[a, b])
+    before = snapshot(first.directory)
+    add_cell(b, "1 + 1")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(build_module.os, "link", full_disk)
+    monkeypatch.setattr(build_module.shutil, "copy2", full_disk)
+    with pytest.raises(BuildError, match=r"keeping tables/\S+ of the previous report failed "):
+        fixture_build(tmp_path / "r", notebooks=[a, b])
+    assert snapshot(first.directory) == before
+
+
 @pytest.mark.parametrize(
     ("change", "expected_done", "expected_reused"),
     [
