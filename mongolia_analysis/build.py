@@ -370,12 +370,19 @@ def reusable_parts(final: Path, keys: Mapping[str, str], brief: str) -> dict[str
     files = manifest.get("files") if manifest else None
     if not isinstance(before, dict) or not isinstance(files, list):
         return {}
-    safe = [f for f in files if isinstance(f, str) and ".." not in Path(f).parts]
-    kept = {}
-    for step, key in keys.items():
-        owned = [f for f in safe if not Path(f).is_absolute() and _part_of(f) == step]
-        if before.get(step) == key and owned and all((final / f).is_file() for f in owned):
-            kept[step] = owned
+    owned: dict[str, list[str]] = {}  # part -> its files (none outside the run folder)
+    for file in files:
+        if isinstance(file, str) and not Path(file).is_absolute() and ".." not in Path(file).parts:
+            part = _part_of(file)
+            if part is not None:
+                owned.setdefault(part, []).append(file)
+    kept = {
+        step: owned[step]
+        for step, key in keys.items()
+        if before.get(step) == key
+        and step in owned
+        and all((final / f).is_file() for f in owned[step])
+    }
     if brief not in kept:
         for fmt in FORMAT_FILES:
             kept.pop(fmt, None)

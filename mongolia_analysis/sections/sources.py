@@ -210,12 +210,12 @@ def _works_cited(ctx: BriefContext) -> str:
     citations = ctx.citations
     if not len(citations):
         return no_data("The documents cite no works that could be read as references.")
+    labels = dict(zip(ctx.documents["doc_id"], ctx.documents["label"], strict=True))
+    order = {d: i for i, d in enumerate(ctx.documents["doc_id"])}
     limit = ctx.limit("max_cited_works")
     if len(citations) > limit:
-        return _most_cited_works(ctx, citations, limit)
-    labels = dict(zip(ctx.documents["doc_id"], ctx.documents["label"], strict=True))
+        return _most_cited_works(citations, labels, order, limit)
     blocks = []
-    order = {d: i for i, d in enumerate(ctx.documents["doc_id"])}
     groups = sorted(citations.groupby("doc_id"), key=lambda g: order.get(g[0], len(order)))
     for doc_id, works in groups:
         items = "".join(f"<li>{_work_item(work)}</li>" for work in works.itertuples(index=False))
@@ -230,12 +230,13 @@ def _works_cited(ctx: BriefContext) -> str:
 CITED_BY_LABELS = 6
 
 
-def _most_cited_works(ctx: BriefContext, citations: pd.DataFrame, limit: int) -> str:
+def _most_cited_works(
+    citations: pd.DataFrame, labels: dict[str, str], order: dict[str, int], limit: int
+) -> str:
     """HTML: the ``limit`` works cited by the most documents (a work is known across
     documents by :func:`~mongolia_analysis.citations.work_key`), each with the documents
-    that cite it; ties in the order the documents first cite them."""
-    labels = dict(zip(ctx.documents["doc_id"], ctx.documents["label"], strict=True))
-    order = {d: i for i, d in enumerate(ctx.documents["doc_id"])}
+    (their ``labels``) that cite it; ties in the order the documents (in ``order``) first
+    cite them."""
     rank = citations["doc_id"].map(order).fillna(len(order))
     rows = citations.iloc[rank.argsort(kind="stable")]  # document order, then citation order
     works: dict[str, tuple[object, list[str]]] = {}

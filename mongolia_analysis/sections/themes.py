@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import charts
-from ..judgments import theme_counts
+from ..judgments import code_kinds, theme_counts
 from .common import (
     esc,
     first_sentence,
@@ -75,7 +75,7 @@ def strongest_passages(ctx: BriefContext, code: str, n: int) -> pd.DataFrame:
     if not len(rows):
         return rows
     kind = ctx.code(code).kind
-    kinds = {c: ctx.code(c).kind for c in codings["code"].unique()}
+    kinds = code_kinds({c: ctx.code(c) for c in codings["code"].unique()})
     same_kind = codings[codings["code"].map(kinds) == kind]
     breadth = same_kind.groupby(["doc_id", "sent_id"])["code"].nunique()
     terms = _matched_terms(rows)
