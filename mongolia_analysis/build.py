@@ -48,7 +48,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ALL_COMPLETED, FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -181,9 +181,16 @@ class Interruptions:
     """SIGINT/SIGTERM handling for one build (in the main thread; elsewhere a no-op).
 
     The first signal is recorded; while :meth:`armed` (and not :meth:`deferred`) it raises
-    :class:`BuildInterrupted` at once, otherwise it waits for the next armed moment or for
-    :meth:`pending`. Further signals are ignored while the build cleans up. A SIGINT that was
-    ignored when the build started (a background job, a sweep worker) stays ignored.
+    :class:`BuildInterrupted` at once, otherwise it waits for the next armed moment, for
+    :meth:`check` or for :meth:`pending`. Further signals are ignored while the build cleans
+    up. A SIGINT that was ignored when the build started (a background job, a sweep worker)
+    stays ignored.
+
+    A handler runs wherever the main thread happens to be, also inside a weakref callback
+    or a ``__del__``, where Python prints an exception and drops it ("Exception ignored
+    in …"). Such a dropped interruption is caught by the build's ``sys.unraisablehook``
+    (nothing printed) and raised again at the next armed moment or :meth:`check`, so the
+    build still stops and exits with 130 or 143.
     """
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -194,6 +201,7 @@ class Interruptions:
         self.raised = False
         self._armed = False
         self._previous: dict[int, Any] = {}
+        self._previous_hook: Callable[[Any], object] | None = None
 
     def __enter__(self) -> Interruptions:
         if threading.current_thread() is threading.main_thread():
@@ -204,12 +212,23 @@ class Interruptions:
                 with contextlib.suppress(ValueError):  # not the main interpreter
                     signal.signal(signum, self._handle)
                     self._previous[signum] = previous
+            if self._previous:
+                self._previous_hook, sys.unraisablehook = sys.unraisablehook, self._unraisable
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         for signum, previous in self._previous.items():
             signal.signal(signum, previous)
         self._previous.clear()
+        if self._previous_hook is not None:
+            sys.unraisablehook, self._previous_hook = self._previous_hook, None
+
+    def _unraisable(self, unraisable: Any) -> None:
+        """An interruption raised where Python drops exceptions: raise it again later."""
+        if isinstance(unraisable.exc_value, BuildInterrupted) and self.received is not None:
+            self.raised = False
+            return
+        (self._previous_hook or sys.__unraisablehook__)(unraisable)
 
     def _handle(self, signum: int, frame: object) -> None:
         if self.received is not None:
@@ -226,6 +245,12 @@ class Interruptions:
     def _raise_pending(self) -> None:
         if self.received is not None and not self.raised:
             self._raise()
+
+    def check(self) -> None:
+        """Raise the interruption received and not raised yet, if armed (a waiting loop's
+        checkpoint)."""
+        if self._armed:
+            self._raise_pending()
 
     @contextlib.contextmanager
     def armed(self) -> Iterator[None]:
@@ -993,13 +1018,14 @@ def _run(
         if write:
             tables()
         if to_run and to_run[0] == sources[0]:
+            _wait(futures[:1], interrupts)
             futures[0].result()
         _render(params, executed / sources[0].name, staging, timed, formats)
-        wait(futures, return_when=FIRST_EXCEPTION)
+        _wait(futures, interrupts, return_when=FIRST_EXCEPTION)
         for future in futures:  # the first failure in submission order
             if future.done() and future.exception() is not None:
                 raise future.exception()  # type: ignore[misc]
-        wait(futures)
+        _wait(futures, interrupts)
         for future in futures:
             future.result()
         if kernel_pool is not None:  # a good build: its kernels serve the next one
@@ -1036,6 +1062,24 @@ def _run(
         "kernel": {"name": KERNEL_NAME, "python": sys.executable, "reused": reuse_kernels},
         "shared_corpus": needs_corpus and shared is not None,
     }
+
+
+def _wait(
+    futures: Sequence[Future],
+    interrupts: Interruptions,
+    *,
+    return_when: str = ALL_COMPLETED,
+    poll: float = 0.2,
+) -> None:
+    """Wait for ``futures`` as :func:`concurrent.futures.wait` does, checking for an
+    interruption every ``poll`` seconds (one the handler could not raise at once)."""
+    while wait(futures, timeout=poll, return_when=return_when).not_done:
+        if return_when == FIRST_EXCEPTION and any(
+            f.done() and not f.cancelled() and f.exception() is not None for f in futures
+        ):
+            return
+        interrupts.check()
+    interrupts.check()
 
 
 def _render(

@@ -358,3 +358,74 @@ def test_second_build_of_a_running_name_is_refused_naming_the_lock(tmp_path):
     manifest = json.loads((reports / "t" / "manifest.json").read_text())
     assert sorted(manifest["files"]) == sorted(snapshot(reports / "t"))  # not corrupted
     assert run_entries(reports) == ["t"]
+
+
+class _SignalledOnCollection:
+    """Sends SIGTERM from its ``__del__``: the handler then runs where Python drops what it
+    raises ("Exception ignored in …"), as it did once inside a WeakSet callback."""
+
+    def __del__(self) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(1000):  # the handler runs at one of these steps, still in __del__
+            pass
+
+
+def drop_an_interruption() -> None:
+    """Make a SIGTERM arrive inside a ``__del__``."""
+    _SignalledOnCollection()  # collected at once (reference count)
+
+
+@pytest.mark.parametrize(
+    "checkpoint",
+    ["check", "armed again", "end of the build"],
+)
+def test_interruption_dropped_by_python_is_raised_again(capsys, checkpoint):
+    handler_before = signal.getsignal(signal.SIGTERM)
+    interrupts = build_module.Interruptions("t")
+    with interrupts, pytest.raises(BuildInterrupted) as stopped:
+        with interrupts.armed():
+            drop_an_interruption()  # raised in __del__, dropped there
+            assert interrupts.received == signal.SIGTERM
+            if checkpoint == "check":
+                interrupts.check()
+                pytest.fail("check() did not raise the dropped interruption")
+        if checkpoint == "armed again":
+            with interrupts.armed():
+                pytest.fail("armed() did not raise the dropped interruption")
+        late = interrupts.pending(published=True)
+        assert late is not None
+        raise late
+    assert stopped.value.exit_code == 143
+    assert stopped.value.published == (checkpoint == "end of the build")
+    assert "Exception ignored" not in capsys.readouterr().err  # the hook kept it quiet
+    assert signal.getsignal(signal.SIGTERM) == handler_before
+
+
+def test_other_unraisable_exceptions_still_reach_the_previous_hook(monkeypatch):
+    seen: list[type] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: seen.append(u.exc_type))
+
+    class Faulty:
+        def __del__(self) -> None:
+            raise ValueError("not an interruption")
+
+    with build_module.Interruptions("t") as interrupts, interrupts.armed():
+        Faulty()
+    assert seen == [ValueError]
+    assert interrupts.received is None
+
+
+def test_waiting_for_notebooks_raises_a_dropped_interruption_before_they_end():
+    from concurrent.futures import ThreadPoolExecutor
+
+    release = threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(release.wait, 30)
+        with build_module.Interruptions("t") as interrupts:
+            try:
+                with pytest.raises(BuildInterrupted), interrupts.armed():
+                    drop_an_interruption()
+                    build_module._wait([future], interrupts, poll=0.05)
+                assert not future.done()  # raised while the notebook still ran
+            finally:
+                release.set()
