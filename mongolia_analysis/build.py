@@ -95,6 +95,8 @@ KEY_PACKAGES = (
 )
 #: Seconds a single cell may run before the build gives up on it.
 CELL_TIMEOUT = 900
+#: Seconds between the checks for an interruption while the main thread waits for workers.
+POLL_SECONDS = 0.2
 MANIFEST = "manifest.json"
 #: The file each output format is rendered to, in the run folder.
 FORMAT_FILES = {"html": "brief.html", "pdf": "brief.pdf"}
@@ -1069,7 +1071,7 @@ def _wait(
     interrupts: Interruptions,
     *,
     return_when: str = ALL_COMPLETED,
-    poll: float = 0.2,
+    poll: float = POLL_SECONDS,
 ) -> None:
     """Wait for ``futures`` as :func:`concurrent.futures.wait` does, checking for an
     interruption every ``poll`` seconds (one the handler could not raise at once)."""

@@ -45,6 +45,8 @@ from . import paths
 from .build import (
     FORMAT_FILES,
     MANIFEST,
+    POLL_SECONDS,
+    BuildInterrupted,
     BuildResult,
     Interruptions,
     Progress,
@@ -245,7 +247,9 @@ def build_sweep(
         try:
             with interrupts.armed():
                 work.mkdir()
-                _run_pool(runs, reports, sources, force, n_jobs, workers, work, say, outcomes)
+                _run_pool(
+                    runs, reports, sources, force, n_jobs, workers, work, say, outcomes, interrupts
+                )
         finally:
             with interrupts.deferred():
                 shutil.rmtree(work, ignore_errors=True)
@@ -308,14 +312,19 @@ def _run_pool(
     work: Path,
     say: Progress,
     outcomes: dict[str, BuildResult | str],
+    interrupts: Interruptions,
 ) -> None:
-    """Start the workers, share the corpora meanwhile, build every run; record outcomes."""
+    """Start the workers, share the corpora meanwhile, build every run; record outcomes.
+
+    The wait for the workers checks ``interrupts`` every :data:`POLL_SECONDS` (a signal whose
+    exception Python dropped is raised there)."""
     context = multiprocessing.get_context("spawn")
     lines = context.SimpleQueue()
+    stop = context.Event()
     relay = threading.Thread(target=_relay, args=(lines, say), daemon=True)
     relay.start()
     pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(lines,)
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(lines, stop)
     )
     futures: dict[Future, str] = {}
     try:
@@ -337,7 +346,8 @@ def _run_pool(
             futures[pool.submit(_build_one, job)] = run.name
         pending = set(futures)
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            interrupts.check()
             for future in done:
                 error = future.exception()
                 if error is None:
@@ -347,7 +357,7 @@ def _run_pool(
                 else:
                     outcomes[futures[future]] = f"{type(error).__name__}: {error}"
     except BaseException:
-        _stop_workers(pool)
+        _stop_workers(pool, stop)
         raise
     else:
         pool.shutdown(wait=True)
@@ -356,12 +366,15 @@ def _run_pool(
         relay.join(timeout=5)
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """SIGTERM every worker (a busy one stops its build cleanly), then close the pool.
+def _stop_workers(pool: ProcessPoolExecutor, stop: Any) -> None:
+    """Set ``stop``, SIGTERM every worker (a busy one stops its build cleanly), then close the
+    pool.
 
-    Idle workers ignore SIGTERM (see :func:`_init_worker`); every worker then leaves when the
-    pool shuts down. One still running after :data:`STOP_TIMEOUT` seconds is killed.
+    Idle workers ignore SIGTERM (see :func:`_init_worker`), and a job they take after it
+    finds ``stop`` set and builds nothing; every worker then leaves when the pool shuts
+    down. One still running after :data:`STOP_TIMEOUT` seconds is killed.
     """
+    stop.set()  # before the signals: a worker that missed one (idle) sees it
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         if process.is_alive():
@@ -388,19 +401,23 @@ class _Job:
 
 
 _LINES: Any = None
+_STOP: Any = None  # the sweep's stop event (multiprocessing.Event)
+_BUSY = False  # a job is running in this worker
 _KERNELS: KernelPool | None = None
 
 
-def _init_worker(lines: Any) -> None:
+def _init_worker(lines: Any, stop: Any) -> None:
     """In a worker: signals are the parent's to handle; it stops the workers with SIGTERM.
 
-    Both SIGINT (a Ctrl-C reaches the whole process group) and SIGTERM are ignored while the
-    worker is idle; :func:`~.build.build_brief` handles SIGTERM while it builds.
+    SIGINT (a Ctrl-C reaches the whole process group) is ignored. SIGTERM is ignored while the
+    worker is idle, handled by :func:`~.build.build_brief` while it builds, and raised as
+    :class:`~.build.BuildInterrupted` around the build (:func:`_on_sigterm`); a job taken
+    once the parent has set ``stop`` builds nothing.
     """
-    global _LINES
-    _LINES = lines
+    global _LINES, _STOP
+    _LINES, _STOP = lines, stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
     # What every build imports, while the parent is still loading the corpus.
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
@@ -424,22 +441,37 @@ def _kernel_pool(work: str) -> KernelPool:
     return _KERNELS
 
 
+def _on_sigterm(signum: int, frame: object) -> None:
+    """A worker's SIGTERM outside the build's own handler: ignored while idle, raised while a
+    job starts (before the build handles signals) or ends."""
+    if _BUSY:
+        raise BuildInterrupted(signum)
+
+
 def _build_one(job: _Job) -> BuildResult:
+    global _BUSY
+
     def progress(message: str) -> None:
         if _LINES is not None:
             _LINES.put(f"[{job.name}] {message}")
 
-    return build_brief(
-        job.params,
-        name=job.name,
-        reports_dir=job.reports,
-        force=job.force,
-        notebooks=job.notebooks,
-        progress=progress,
-        workers=job.workers,
-        shared_corpus=job.shared,
-        kernel_pool=_kernel_pool(job.work),
-    )
+    _BUSY = True  # from here a SIGTERM raises: set before ``stop`` is read, so none is missed
+    try:
+        if _STOP is not None and _STOP.is_set():
+            raise BuildInterrupted(signal.SIGTERM, job.name)
+        return build_brief(
+            job.params,
+            name=job.name,
+            reports_dir=job.reports,
+            force=job.force,
+            notebooks=job.notebooks,
+            progress=progress,
+            workers=job.workers,
+            shared_corpus=job.shared,
+            kernel_pool=_kernel_pool(job.work),
+        )
+    finally:
+        _BUSY = False
 
 
 def _relay(lines: Any, say: Progress) -> None:

@@ -25,7 +25,7 @@ import pytest
 from mongolia_analysis import build as build_module
 from mongolia_analysis.build import BuildInterrupted, BuildResult, build_brief
 from mongolia_analysis.errors import BuildError
-from tests.conftest import run_entries
+from tests.conftest import drop_an_interruption, run_entries
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_CORPUS = FIXTURES / "corpus"
@@ -358,21 +358,6 @@ def test_second_build_of_a_running_name_is_refused_naming_the_lock(tmp_path):
     manifest = json.loads((reports / "t" / "manifest.json").read_text())
     assert sorted(manifest["files"]) == sorted(snapshot(reports / "t"))  # not corrupted
     assert run_entries(reports) == ["t"]
-
-
-class _SignalledOnCollection:
-    """Sends SIGTERM from its ``__del__``: the handler then runs where Python drops what it
-    raises ("Exception ignored in …"), as it did once inside a WeakSet callback."""
-
-    def __del__(self) -> None:
-        os.kill(os.getpid(), signal.SIGTERM)
-        for _ in range(1000):  # the handler runs at one of these steps, still in __del__
-            pass
-
-
-def drop_an_interruption() -> None:
-    """Make a SIGTERM arrive inside a ``__del__``."""
-    _SignalledOnCollection()  # collected at once (reference count)
 
 
 @pytest.mark.parametrize(

@@ -18,12 +18,13 @@ import pytest
 
 from mongolia_analysis import build as build_module
 from mongolia_analysis import kernels, paths
-from mongolia_analysis.build import build_brief
+from mongolia_analysis import sweep as sweep_module
+from mongolia_analysis.build import BuildInterrupted, build_brief
 from mongolia_analysis.cli import main
 from mongolia_analysis.errors import BuildError, ParameterError
 from mongolia_analysis.params import BriefParams, expand_sweep, sweep_values
 from mongolia_analysis.sweep import build_sweep, index_html, plan_sweep, write_index
-from tests.conftest import run_entries
+from tests.conftest import drop_an_interruption, run_entries
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TINY_CORPUS = FIXTURES / "corpus"
@@ -464,6 +465,29 @@ def test_interrupted_sweep_stops_every_build(tmp_path):
         if "ipykernel" in line and str(reports) in line
     ]
     assert leftover == []
+
+
+def test_sweep_raises_a_dropped_interruption_before_its_builds_end(tmp_path, monkeypatch):
+    share_corpora = sweep_module._share_corpora
+
+    def share_then_drop_a_signal(*args):
+        shared = share_corpora(*args)
+        drop_an_interruption()  # in the main process, inside a __del__: Python drops it
+        return shared
+
+    monkeypatch.setattr(sweep_module, "_share_corpora", share_then_drop_a_signal)
+    with pytest.raises(BuildInterrupted) as stopped:
+        build_sweep(
+            [{"corpus": str(TINY_CORPUS), "focus": f, "formats": "html"} for f in ("KOR", "JPN")],
+            name="s",
+            reports_dir=tmp_path,
+            notebooks=[FIXTURES / "ok.ipynb"],
+            progress=None,
+            jobs=2,
+        )
+    assert stopped.value.exit_code == 143
+    assert not stopped.value.published  # stopped, not finished then reported
+    assert run_entries(tmp_path) == []
 
 
 # -- the index page -----------------------------------------------------------------------------
