@@ -9,7 +9,8 @@ units, counted nouns, hedges — lives in ``data/figures.yaml``.
 How a number becomes a figure:
 
 1. A *core* is found: digits ("48,185", "13.84", "5.2"), number words ("six", "forty-five",
-   "one thousand"), a fraction word ("one-third", stored as percent), a vague quantity
+   "one thousand"), a fraction word ("one-third", stored as percent; "a third" only before
+   "of", a comparative or no word: "a third meeting" is an ordinal), a vague quantity
    ("thousands of", value NA, hedge 'vague') or an ordinal ("26th", "fourth").
 2. Cores that are not figures are dropped: inside a date expression (years, "June 26th"),
    glued to letters or hyphens ("COVID-19", "TS1", "exports.4", "Six-Party",
@@ -66,6 +67,8 @@ RE_DIGITS = re.compile(r"\d(?<![\w.,/\-–−]\d)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.
 RE_ORDINAL_DIGITS = re.compile(r"(\d(?<![\w.,/\-–]\d)\d*)(st|nd|rd|th)\b", re.IGNORECASE)
 RE_QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"|«[^»]{1,300}»")
 RE_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: The word right after a phrase (none when punctuation or a digit comes first).
+RE_NEXT_WORD = re.compile(r"\s+([^\W\d_][\w’'-]*)")
 RE_CLAUSE = re.compile(r"[;:]|\s[—–]\s")
 RE_FOOTNOTE = re.compile(r"\[[^\]]{1,8}\]")
 RE_GAP_WORDS = re.compile(r"(?:\s+(?!of\b|and\b|or\b|in\b|to\b)[\w’'-]+){0,2}?\s+")
@@ -96,6 +99,8 @@ class FigureVocabulary:
     number_words: Mapping[str, float]
     ordinal_words: Mapping[str, int]
     fractions: Mapping[str, float]
+    ambiguous_fractions: frozenset[str]
+    share_words_after: frozenset[str]
     scales: Mapping[str, float]
     currency_scales: Mapping[str, float]
     currency_prefixes: Mapping[str, str]
@@ -359,6 +364,12 @@ def parse_vocabulary(data: Mapping[str, Any], *, source: str = "figures.yaml") -
             _mapping(data, "ordinal_words", source), "ordinal_words", source).items()
     }  # fmt: skip
     fractions = _numbers(_mapping(data, "fractions", source), "fractions", source)
+    ambiguous = frozenset(
+        " ".join(k.lower().split()) for k in _list(data, "ambiguous_fractions", source)
+    )
+    if not ambiguous <= fractions.keys():
+        unknown = sorted(ambiguous - fractions.keys())
+        raise DataFileError(f"{source}: ambiguous_fractions: {unknown} are not in 'fractions'")
     scales = _numbers(_mapping(data, "scales", source), "scales", source)
     currency_scales = _numbers(_mapping(data, "currency_scales", source), "currency_scales", source)
     prefixes = {k: str(v) for k, v in _mapping(data, "currency_prefixes", source).items()}
@@ -383,6 +394,8 @@ def parse_vocabulary(data: Mapping[str, Any], *, source: str = "figures.yaml") -
     flags = re.IGNORECASE
     return FigureVocabulary(
         number_words=number_words, ordinal_words=ordinal_words, fractions=fractions,
+        ambiguous_fractions=ambiguous,
+        share_words_after=frozenset(w.lower() for w in _list(data, "share_words_after", source)),
         scales=scales, currency_scales=currency_scales, currency_prefixes=prefixes,
         currency_suffixes=suffixes,
         default_currency={k: str(v) for k, v in _mapping(data, "default_currency", source).items()},
@@ -486,6 +499,15 @@ def _quoted_titles(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _is_share(text: str, match: re.Match[str], vocab: FigureVocabulary) -> bool:
+    """False for an ambiguous fraction ("a third") followed by a word that does not make it a
+    share: "a third meeting" is an ordinal, "a third of" and "by a third." are shares."""
+    if " ".join(match.group(0).lower().split()) not in vocab.ambiguous_fractions:
+        return True
+    following = RE_NEXT_WORD.match(text, match.end())
+    return following is None or following.group(1).lower() in vocab.share_words_after
+
+
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
     return any(start < e and s < end for s, e in spans)
 
@@ -502,6 +524,8 @@ def _cores(text: str, vocab: FigureVocabulary) -> list[_Core]:
     for match in places.finditer(0, patterns[0]):
         cores.append(_Core(match.start(), match.end(), None, "vague"))
     for match in places.finditer(1, patterns[1]):
+        if not _is_share(text, match, vocab):
+            continue
         cores.append(
             _Core(match.start(), match.end(), _lookup(vocab.fractions, match.group(0)), "fraction")
         )

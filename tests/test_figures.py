@@ -53,6 +53,12 @@ def _one(text: str) -> tuple:
             ("one-third", pytest.approx(33.333333), "%", "percent", NA, NA, NA),
         ),
         (
+            "exports fell by a third.",
+            ("a third", pytest.approx(33.333333), "%", "percent", NA, NA, NA),
+        ),
+        ("A QUARTER OF ALL EXPORTS", ("A QUARTER", 25.0, "%", "percent", NA, NA, NA)),
+        ("a fifth more than in 2019", ("a fifth", 20.0, "%", "percent", NA, NA, NA)),
+        (
             "some 48,185 people live",
             ("48,185 people", 48185.0, "people", "count", NA, "some", "people"),
         ),
@@ -148,6 +154,9 @@ def test_figures(text: str, expected: tuple) -> None:
         "It cites vol. 21, no. 2 of the journal.",
         "Ерөнхий сайд 6 дугаар сарын 10-нд айлчилна.",  # a Mongolian month and day
         "The vote was 3-2 in favour.",  # a score, not a range
+        "Mongolia offered to host a third meeting.",  # "a third" as an ordinal
+        "It would be a third country in the talks.",
+        "The policy has held for a quarter century.",
     ],
 )
 def test_not_figures(text: str) -> None:
@@ -183,6 +192,10 @@ def test_empty_input() -> None:
         ({"units": {"MW": {"unit": "MW"}}}, "needs 'unit' and 'quantity'"),
         ({"scales": {"million": "lots"}}, "must be a number"),
         ({"vague": "thousands of"}, "must be a list"),
+        (
+            {"fractions": {"a third": 33.3}, "ambiguous_fractions": ["a half"]},
+            r"ambiguous_fractions: \['a half'\] are not in 'fractions'",
+        ),
     ],
 )
 def test_bad_vocabulary_entries_name_the_entry(data: object, message: str) -> None:
