@@ -128,6 +128,10 @@ GAZETTEER_CASES = {
         "Inner Mongolia is in China.",
         [("Inner Mongolia", "PL_INNER_MONGOLIA"), ("China", "CHN")],
     ),
+    "a place named after another state is not that state": (
+        "Julian Dierkes of the University of British Columbia visited New Mexico.",
+        [("British Columbia", "PL_BRITISH_COLUMBIA"), ("New Mexico", "PL_NEW_MEXICO")],
+    ),
     "Soviet forms": ("The Soviet Union and the USSR.", [("Soviet Union", "SUN"), ("USSR", "SUN")]),
     "historical name with a typographic apostrophe": (
         "The Mongolian People\u2019s Republic (MPR) was founded.",
