@@ -100,6 +100,7 @@ SETTING_KEYS = (
     "titles",
     "name_stopwords",
     "byline_roles",
+    "apposition_roles",
     "publication_words",
     "institution_words",
 )
@@ -189,6 +190,7 @@ class Settings:
     titles: tuple[str, ...] = ()
     name_stopwords: frozenset[str] = frozenset()
     byline_roles: frozenset[str] = frozenset()
+    apposition_roles: frozenset[str] = frozenset()
     publication_words: frozenset[str] = frozenset()
     institution_words: frozenset[str] = frozenset()
 
@@ -209,6 +211,7 @@ class Matcher:
     folded: Any  # automaton over lower_text(fold_text(text)): Cyrillic aliases, any case
     caps: Any  # automaton over the lower-cased text of ALL-CAPS sentences: every alias
     title_pattern: re.Pattern[str] | None
+    apposition_pattern: re.Pattern[str] | None  # ", a senior fellow at" after a name
     title_aliases: Mapping[str, tuple[str, ...]]  # "Park" -> ("P_PARK_GEUN_HYE",)
     person_aliases: tuple[tuple[str, str], ...]  # (Latin alias, person id), for typo matching
 
@@ -416,6 +419,7 @@ def build_gazetteer(documents: Sequence[tuple[str, Mapping[str, Any]]]) -> Gazet
         titles=tuple(sorted(set(b.titles), key=lambda t: (-len(t), t))),
         name_stopwords=frozenset(b.settings.get("name_stopwords", ())),
         byline_roles=frozenset(b.settings.get("byline_roles", ())),
+        apposition_roles=frozenset(r.lower() for r in b.settings.get("apposition_roles", ())),
         publication_words=frozenset(b.settings.get("publication_words", ())),
         institution_words=frozenset(b.settings.get("institution_words", ())),
     )
@@ -724,6 +728,24 @@ def _is_acronym(alias: str) -> bool:
     return 0 < len(letters) <= 6 and all(ch.isupper() for ch in letters)
 
 
+def _apposition_pattern(roles: Iterable[str]) -> re.Pattern[str] | None:
+    """A comma and a role that describe the name before them: ", a senior fellow at",
+    ", the country's former ambassador", ", director of" (see ``apposition_roles``).
+
+    >>> bool(_apposition_pattern(["professor"]).match(", a professor at UBC"))
+    True
+    """
+    names = sorted(roles, key=lambda r: (-len(r), r))
+    if not names:
+        return None
+    role = "(?:" + "|".join(r"\s+".join(map(re.escape, r.split())) for r in names) + ")(?:e?s)?"
+    return re.compile(
+        r",\s+(?:(?:a|an|the|former|then)\s+(?:[\w'.-]+\s+){0,4}?" + role + r"(?![\w-])"
+        r"|(?:[\w'-]+\s+){0,2}?" + role + r"\s+(?:of|at|for|with|in)\s)",
+        re.IGNORECASE,
+    )
+
+
 def _compile(
     aliases: Mapping[str, tuple[str, ...]],
     case_sensitive: frozenset[str],
@@ -764,6 +786,7 @@ def _compile(
         folded=_automaton(folded),
         caps=_automaton(caps),
         title_pattern=title_pattern,
+        apposition_pattern=_apposition_pattern(settings.apposition_roles),
         title_aliases=MappingProxyType({k: tuple(v) for k, v in sorted(title_aliases.items())}),
         person_aliases=tuple(sorted(person_aliases)),
     )

@@ -27,6 +27,12 @@ Three methods, recorded in the ``method`` column:
 ``byline``
     "By Juni Kim", "By NKR Intern Alex Vega": names of two or more words in a sentence that
     starts with "By" and holds only capitalised words, byline roles and "and".
+``apposition``
+    A name of two or more words right before a comma and a role from the YAML's
+    ``apposition_roles``: "O. Mashbat, an adviser at the Institute", "said Julian Dierkes, a
+    professor at", "Jargalsaikhan Mendee, deputy director of". The name is read as for a
+    title (it stops at stop words and gazetteer actors, so "Mongolia, a member of" is no
+    person) and resolved the same way.
 
 Rows are sorted by ``doc_id``, ``start``, ``end``, ``entity_id``; offsets are document offsets
 (``sentence.start + i``), so ``corpus.text(doc_id)[start:end] == surface`` always.
@@ -74,6 +80,8 @@ RE_BYLINE_END = re.compile(r"[|(;]| - |\d")
 RE_BYLINE_SPLIT = re.compile(r",\s*|\s+(?:and|&)\s+")
 RE_SLUG = re.compile(r"[^A-Z0-9]+")
 RE_SPACES = re.compile(r"\s+")
+#: Where a word begins (after a space, or at the start of the text).
+RE_WORD_START = re.compile(r"(?<!\S)\S")
 RE_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
@@ -440,6 +448,38 @@ def _title_mentions(
     return mentions
 
 
+def _apposition_mentions(
+    text: str, folded: str, gaz: Gazetteer, owner: list[str | None], found: list[Mention]
+) -> list[Mention]:
+    """People named right before a comma and a role ("O. Mashbat, an adviser at"), except
+    where a mention in ``found`` already covers the name."""
+    pattern = gaz.matcher.apposition_pattern
+    if pattern is None:
+        return []
+    stopwords = _stopwords(gaz)
+    mentions: list[Mention] = []
+    for match in pattern.finditer(folded):
+        span = _name_before(folded, match.start(), stopwords, owner)
+        if span is None or any(m.start < span[1] and span[0] < m.end for m in found):
+            continue
+        mentions.append(_person_mention(text, span, gaz, "apposition"))
+        for i in range(span[0], span[1]):
+            owner[i] = "person"
+    return mentions
+
+
+def _name_before(
+    folded: str, end: int, stopwords: frozenset[str], owner: list[str | None]
+) -> tuple[int, int] | None:
+    """The longest name of two to :data:`MAX_NAME_TOKENS` words that ends at ``end``."""
+    starts = [m.start() for m in RE_WORD_START.finditer(folded, max(0, end - 120), end)]
+    for start in starts[-MAX_NAME_TOKENS:-1]:
+        span = _scan_name(folded, start, stopwords, owner)
+        if span is not None and span == (start, end):
+            return span
+    return None
+
+
 def _byline_mentions(
     text: str, folded: str, gaz: Gazetteer, owner: list[str | None]
 ) -> list[Mention]:
@@ -515,16 +555,23 @@ def _document_mentions(
     caps = [is_all_caps(text) for text in texts]
     candidates = _document_candidates(folded, [lower_text(f) for f in folded], caps, gaz)
     titled = gaz.matcher.title_gate.active_each([fold_case(f) for f in folded])
+    appositions = gaz.matcher.apposition_pattern
     found = []
     for text, text_folded, text_caps, text_candidates, text_titled in zip(
         texts, folded, caps, candidates, titled, strict=True
     ):
         mentions = _gazetteer_mentions(text, text_folded, text_candidates, gaz, text_caps)
-        if names and not text_caps and (text_titled or RE_BYLINE.match(text_folded)):
+        apposed = (
+            names and not text_caps and ", " in text_folded and appositions is not None
+            and appositions.search(text_folded) is not None
+        )  # fmt: skip
+        if names and not text_caps and (text_titled or RE_BYLINE.match(text_folded) or apposed):
             owner = _owners(len(text), mentions)
             if text_titled:  # a title word is in the sentence
                 mentions.extend(_title_mentions(text, text_folded, gaz, owner))
             mentions.extend(_byline_mentions(text, text_folded, gaz, owner))
+            if apposed:
+                mentions.extend(_apposition_mentions(text, text_folded, gaz, owner, mentions))
         if "(" in text:  # "(Campi, 2014; Hong, 2022)": cited authors and titles are no actors
             cited = [(m.start(), m.end()) for m in RE_CITATION.finditer(text)]
             mentions = [

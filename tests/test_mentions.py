@@ -1,4 +1,5 @@
-"""Tests of actor mention detection: gazetteer matching, titled and bylined names, seeds F1."""
+"""Tests of actor mention detection: gazetteer matching, titled, bylined and apposed names,
+seeds F1."""
 
 from __future__ import annotations
 
@@ -292,6 +293,35 @@ NAME_CASES = {
         "By contrast, Mongolia invited Alex Vega.",
         [("Mongolia", "MNG", "gazetteer")],
     ),
+    "apposition with an initial": (
+        "At the Dialogue, O. Mashbat, an adviser at the institute, stated it.",
+        [("O. Mashbat", "P_O_MASHBAT", "apposition")],
+    ),
+    "apposition after said": (
+        '"No disputes," said Julian Dierkes, a professor at the University of British Columbia.',
+        [
+            ("Julian Dierkes", "P_JULIAN_DIERKES", "apposition"),
+            ("British Columbia", "PL_BRITISH_COLUMBIA", "gazetteer"),
+        ],
+    ),
+    "apposition with modifiers and three names": (
+        "Sue Mi Terry, a senior research fellow at the council, disagreed.",
+        [("Sue Mi Terry", "P_SUE_MI_TERRY", "apposition")],
+    ),
+    "apposition without an article": (
+        "Bat Dorj, deputy director of the institute, agreed.",
+        [("Bat Dorj", "P_BAT_DORJ", "apposition")],
+    ),
+    "a sentence adverb is not part of the name": (
+        "Meanwhile Ana Lopes, a journalist, agreed.",
+        [("Ana Lopes", "P_ANA_LOPES", "apposition")],
+    ),
+    "a state in apposition is no person": (
+        "Mongolia, a member of the group, abstained.",
+        [("Mongolia", "MNG", "gazetteer")],
+    ),
+    "an institution in apposition is no person": ("Gobi Policy Institute, the director said.", []),
+    "a role that is not a person's": ("Steppe Eagle, an annual exercise, began.", []),
     "no titles in capitals": ("PRESIDENT VISITS TOWN HALL TODAY", []),
     "Cyrillic name with a case ending": (
         "БНСУ-ын Ерөнхийлөгч Юн Сөг Ёлтой уулзав.",
