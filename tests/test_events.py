@@ -108,6 +108,10 @@ def test_third_party_talks_are_a_mediated_meeting() -> None:
         ("In 2016, Norway held joint exercises with Finland.", "military_exercise", "062", "NOR"),
         ("Norway sent food aid to Chile in 2016.", "humanitarian_aid", "073", None),
         ("In 2016, Peru rejected an invitation from Chile.", "reject", "125", None),
+        ("In 2016, Norway called on Chile to return to the dialogue.", "appeal", "020", None),
+        ("In 2016, Norway urged Chile and Peru to resume talks.", "appeal", "020", None),
+        ("Norway expelled Chilean diplomats in 2016.", "expel", "174", None),
+        ("Chile and Peru sat down together in Lisbon in 2016.", "meet", "040", None),
     ],
 )
 def test_trigger_lexicon_codes_events(
