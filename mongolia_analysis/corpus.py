@@ -433,7 +433,7 @@ class Corpus:
         # worker reads it again from the options
         forked = context is not None
         if forked and task == "mentions":
-            self.gazetteer.matcher.title_gate  # noqa: B018 (computed once, then inherited)
+            self.gazetteer.matcher.name_gate  # noqa: B018 (computed once, then inherited)
         shared = (
             self.gazetteer if forked and task == "mentions" else None,
             self.codebook if forked and task == "codings" else None,

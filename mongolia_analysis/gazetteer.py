@@ -216,9 +216,15 @@ class Matcher:
     person_aliases: tuple[tuple[str, str], ...]  # (Latin alias, person id), for typo matching
 
     @cached_property
-    def title_gate(self) -> PatternGate:
-        """Whether the title regex can match a text (one pass; see :mod:`.prefilter`)."""
-        return build_gate([self.title_pattern] if self.title_pattern is not None else [])
+    def name_patterns(self) -> tuple[re.Pattern[str], ...]:
+        """The title and the apposition regex, those there are, in :attr:`name_gate`'s order."""
+        return tuple(p for p in (self.title_pattern, self.apposition_pattern) if p is not None)
+
+    @cached_property
+    def name_gate(self) -> PatternGate:
+        """Which of :attr:`name_patterns` can match a text, from one pass (see
+        :mod:`.prefilter`)."""
+        return build_gate(self.name_patterns, every_literal=True)
 
     @cached_property
     def person_index(self) -> Mapping[tuple[int, str], tuple[PersonAlias, ...]]:

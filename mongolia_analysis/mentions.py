@@ -554,15 +554,21 @@ def _document_mentions(
     with one automaton pass per alias table and one title gate pass over all of them."""
     caps = [is_all_caps(text) for text in texts]
     candidates = _document_candidates(folded, [lower_text(f) for f in folded], caps, gaz)
-    titled = gaz.matcher.title_gate.active_each([fold_case(f) for f in folded])
-    appositions = gaz.matcher.apposition_pattern
+    matcher = gaz.matcher
+    gated = matcher.name_gate.active_each([fold_case(f) for f in folded])
+    patterns = matcher.name_patterns
+    title_index = patterns.index(matcher.title_pattern) if matcher.title_pattern else -1
+    appositions = matcher.apposition_pattern
+    apposition_index = patterns.index(appositions) if appositions else -1
+    titled = [title_index in active for active in gated]
+    apposable = [apposition_index in active for active in gated]
     found = []
-    for text, text_folded, text_caps, text_candidates, text_titled in zip(
-        texts, folded, caps, candidates, titled, strict=True
+    for text, text_folded, text_caps, text_candidates, text_titled, text_apposable in zip(
+        texts, folded, caps, candidates, titled, apposable, strict=True
     ):
         mentions = _gazetteer_mentions(text, text_folded, text_candidates, gaz, text_caps)
         apposed = (
-            names and not text_caps and ", " in text_folded and appositions is not None
+            names and not text_caps and text_apposable and appositions is not None
             and appositions.search(text_folded) is not None
         )  # fmt: skip
         if names and not text_caps and (text_titled or RE_BYLINE.match(text_folded) or apposed):
