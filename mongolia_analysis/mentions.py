@@ -1,6 +1,6 @@
 """Actor mentions: where a sentence names a country, person, organisation, forum or place.
 
-Three methods, recorded in the ``method`` column:
+Four methods, recorded in the ``method`` column:
 
 ``gazetteer``
     Every alias of the YAML gazetteer (:mod:`.gazetteer`) is looked up at once with
@@ -551,7 +551,8 @@ def _document_mentions(
     texts: Sequence[str], folded: Sequence[str], gaz: Gazetteer, *, names: bool = True
 ) -> list[list[Mention]]:
     """The mentions of each sentence of a document (``folded``: their :func:`fold_text`),
-    with one automaton pass per alias table and one title gate pass over all of them."""
+    with one automaton pass per alias table and one name gate pass (titles, appositions)
+    over all of them."""
     caps = [is_all_caps(text) for text in texts]
     candidates = _document_candidates(folded, [lower_text(f) for f in folded], caps, gaz)
     matcher = gaz.matcher
