@@ -44,7 +44,7 @@ import re
 import string
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -432,40 +432,54 @@ def _settings_stopwords(settings: Settings) -> frozenset[str]:
 def _title_mentions(
     text: str, folded: str, gaz: Gazetteer, owner: list[str | None]
 ) -> list[Mention]:
-    pattern = gaz.matcher.title_pattern
-    if pattern is None:
-        return []
-    stopwords = _stopwords(gaz)
-    mentions: list[Mention] = []
-    for match in pattern.finditer(folded):
-        span = _scan_name(folded, match.end() + 1, stopwords, owner)
-        if span is None:
-            continue
-        mention = _person_mention(text, span, gaz, "title")
-        mentions.append(mention)
-        for i in range(span[0], span[1]):
-            owner[i] = "person"
-    return mentions
+    """People named right after a title ("President Amara Dossou")."""
+
+    def after(match: re.Match[str], stopwords: frozenset[str]) -> tuple[int, int] | None:
+        return _scan_name(folded, match.end() + 1, stopwords, owner)
+
+    return _named_people(text, folded, gaz, owner, gaz.matcher.title_pattern, after, "title")
 
 
 def _apposition_mentions(
-    text: str, folded: str, gaz: Gazetteer, owner: list[str | None], found: list[Mention]
+    text: str, folded: str, gaz: Gazetteer, owner: list[str | None]
 ) -> list[Mention]:
-    """People named right before a comma and a role ("O. Mashbat, an adviser at"), except
-    where a mention in ``found`` already covers the name."""
+    """People named right before a comma and a role ("O. Mashbat, an adviser at")."""
+
+    def before(match: re.Match[str], stopwords: frozenset[str]) -> tuple[int, int] | None:
+        return _name_before(folded, match.start(), stopwords, owner)
+
     pattern = gaz.matcher.apposition_pattern
+    return _named_people(text, folded, gaz, owner, pattern, before, "apposition")
+
+
+def _named_people(
+    text: str,
+    folded: str,
+    gaz: Gazetteer,
+    owner: list[str | None],
+    pattern: re.Pattern[str] | None,
+    locate: Callable[[re.Match[str], frozenset[str]], tuple[int, int] | None],
+    method: str,
+) -> list[Mention]:
+    """A person at the name ``locate`` finds next to each match of ``pattern``; the names
+    are marked in ``owner`` (a later method does not take them again)."""
     if pattern is None:
         return []
     stopwords = _stopwords(gaz)
     mentions: list[Mention] = []
     for match in pattern.finditer(folded):
-        span = _name_before(folded, match.start(), stopwords, owner)
-        if span is None or any(m.start < span[1] and span[0] < m.end for m in found):
+        span = locate(match, stopwords)
+        if span is None:
             continue
-        mentions.append(_person_mention(text, span, gaz, "apposition"))
-        for i in range(span[0], span[1]):
-            owner[i] = "person"
+        mentions.append(_person_mention(text, span, gaz, method))
+        _own(owner, span)
     return mentions
+
+
+def _own(owner: list[str | None], span: tuple[int, int]) -> None:
+    """Mark a person's name in ``owner``."""
+    for i in range(*span):
+        owner[i] = "person"
 
 
 def _name_before(
@@ -576,9 +590,12 @@ def _document_mentions(
             owner = _owners(len(text), mentions)
             if text_titled:  # a title word is in the sentence
                 mentions.extend(_title_mentions(text, text_folded, gaz, owner))
-            mentions.extend(_byline_mentions(text, text_folded, gaz, owner))
+            bylined = _byline_mentions(text, text_folded, gaz, owner)
+            for mention in bylined:
+                _own(owner, (mention.start, mention.end))
+            mentions.extend(bylined)
             if apposed:
-                mentions.extend(_apposition_mentions(text, text_folded, gaz, owner, mentions))
+                mentions.extend(_apposition_mentions(text, text_folded, gaz, owner))
         if "(" in text:  # "(Campi, 2014; Hong, 2022)": cited authors and titles are no actors
             cited = [(m.start(), m.end()) for m in RE_CITATION.finditer(text)]
             mentions = [
