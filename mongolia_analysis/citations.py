@@ -11,7 +11,8 @@ How entries are delimited (:func:`group_entries`):
   new line when the list is unnumbered (one entry per line);
 * in a numbered list (footnotes ``[1] …``, ``1 …``, ``1. …``), a reference paragraph that has
   no marker continues the previous entry (an entry broken over two paragraphs), provided it
-  carries something a citation carries (a year, a URL, a quoted title, ``Pg.``);
+  carries something a citation carries (a year, a URL, a quoted title, ``Pg.``) and comes
+  right after it: a heading between them ("Notes", then "Works Cited") starts a new list;
 * a piece with no marker, year, URL, DOI or quoted title ("Comments", "Return to top") is no
   entry.
 
@@ -26,6 +27,10 @@ Year.`` entries, then falls back on commas. The year is the first plausible year
 title (dates inside titles are ignored), ``n.d.`` gives no year. Authors are kept as written
 and separated by ``'; '``: ``"Balmforth, Tom; David Gauthier-Villars"``.
 
+An ``Ibid.`` entry takes the fields of the entry right before it when that one is its
+predecessor in the numbering ("2. Mendee, …" then "3. Ibid., 1100."); after a gap in the
+numbering (notes lost from the page) it keeps none, since the work it repeats is unknown.
+
 Inline markers are linked by :func:`link_markers` (``[1]``, ``[1, 2]``, ``[2–4]``, superscript
 digits anywhere; ``exports.4`` and ``Eurasia.1)`` only when the document has an entry with that
 marker). :func:`extract_citations` adds the result as an extra column ``cited_in``: a tuple of
@@ -37,7 +42,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -75,9 +80,11 @@ RE_YEAR = re.compile(r"(?<![\d/.\-–])(1[6-9]\d\d|20\d\d)(?![\d])")
 RE_NO_DATE = re.compile(r"\bn\.\s?d\.?", re.IGNORECASE)
 RE_IBID = re.compile(r"^\s*(?:ibid|ibidem|id|op\.\s*cit)\b\.?", re.IGNORECASE)
 RE_AUTHOR_DATE = re.compile(
-    r"^(?P<authors>[^()“”\"]{2,200}?)\s*\((?P<year>1[6-9]\d\d|20\d\d)[a-z]?(?:,[^)]*)?\)[.,:]?\s*"
-    r"(?P<rest>.*)$"
+    r"^(?P<authors>[^()“”\"]{2,200}?)\s*(?:\((?:[Ee]ds?|[Ee]ditors?)\.?\)\.?\s*)?"
+    r"\((?P<year>1[6-9]\d\d|20\d\d)[a-z]?(?:,[^)]*)?\)[.,:]?\s*(?P<rest>.*)$"
 )
+#: An editor mark closing an author statement: "Dierkes, Julian, ed.", "Campi, A. (Eds.)".
+RE_EDITOR_MARK = re.compile(r"(?:,\s*|\s*\()(?:eds?|editors?)\.?\)?[.,]?\s*$", re.IGNORECASE)
 RE_TRAILING_YEAR = re.compile(r"[.,]?\s*\(?(?P<year>1[6-9]\d\d|20\d\d)[a-z]?\)?[.,]?\s*$")
 RE_AND = re.compile(r",?\s+(?:and|&)\s+|\s*;\s*", re.IGNORECASE)
 RE_INITIALS = re.compile(r"^(?:[A-Z]\.\s?-?)+$")
@@ -104,6 +111,8 @@ SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 #: What every inline marker holds (a sentence without one has no marker).
 RE_MARKER_CHARACTER = re.compile(r"[\d⁰¹²³⁴⁵⁶⁷⁸⁹]")
 #: Tokens after which a period does not end a segment.
+#: Words that, after a comma, close an author statement as its editor mark ("…, ed.").
+EDITOR_WORDS = frozenset({"ed", "eds"})
 ABBREVIATIONS = frozenset(
     [
         "vol",
@@ -224,6 +233,8 @@ def _first_segment(text: str) -> tuple[str, str]:
         if text[pos] == ".":
             token = RE_LAST_TOKEN.search(text[:pos])
             word = token.group(0).lower() if token else ""
+            if word in EDITOR_WORDS and text[: token.start()].rstrip().endswith(","):
+                return text[:pos].strip(), text[pos + 1 :].strip()  # "Dierkes, Julian, ed."
             if len(word) <= 1 or "." in word or word in ABBREVIATIONS:
                 continue
             return text[:pos].strip(), text[pos + 1 :].strip()
@@ -418,6 +429,8 @@ def parse_reference(text: str) -> Reference:
     container = _container(after)
     if year is None and not RE_NO_DATE.search(after or "x"):
         year = _find_year(after, authors_part)
+    if authors_part:
+        authors_part = RE_EDITOR_MARK.sub("", authors_part)
     authors = split_authors(authors_part)
     return Reference(
         marker=marker,
@@ -511,7 +524,8 @@ def group_entries(
                 new_line = "\n" in gap if gap is not None else False
                 starts_new = new_line and (_has_marker(piece.text) or not numbered)
             elif numbered and not _has_marker(piece.text):
-                starts_new = not _looks_cited(piece.text)
+                adjacent = piece.para_id == current[-1].para_id + 1
+                starts_new = not adjacent or not _looks_cited(piece.text)
                 if starts_new:  # not a continuation: a stray line, kept apart and dropped later
                     entries.append([piece])
                     continue
@@ -556,6 +570,29 @@ def _entry_raw(
 
 
 # -- public API ---------------------------------------------------------------------------
+def resolve_ibid(ref: Reference, raw: str, previous: Reference | None) -> Reference:
+    """``ref`` with the work of ``previous`` when ``raw`` is an ``Ibid.`` entry numbered
+    right after it; otherwise ``ref`` as it is.
+
+    >>> before = Reference(marker="2", authors=("Mendee, J.",), title="Third Neighbors")
+    >>> resolve_ibid(Reference(marker="3"), "3. Ibid., 1100.", before).title
+    'Third Neighbors'
+    >>> resolve_ibid(Reference(marker="4"), "[4] Ibid.", before).title is None  # [3] is lost
+    True
+    """
+    body = RE_ENTRY_MARKER.sub("", raw, count=1)
+    if previous is None or not RE_IBID.match(body) or not _follows(previous.marker, ref.marker):
+        return ref
+    return replace(previous, marker=ref.marker, url=ref.url or previous.url)
+
+
+def _follows(before: str | None, marker: str | None) -> bool:
+    """Whether ``marker`` comes right after ``before`` (both numbers, or both absent)."""
+    if before is None or marker is None:
+        return before is None and marker is None
+    return before.isdigit() and marker.isdigit() and int(marker) == int(before) + 1
+
+
 def extract_citations(
     sentences: pd.DataFrame,
     paragraphs: pd.DataFrame,
@@ -591,9 +628,13 @@ def extract_citations(
             if key in needed:
                 paragraph_text[key] = (offset, str(text))
     records: list[dict[str, Any]] = []
+    previous: Reference | None = None
     for entry in group_entries(pieces, paragraph_text=paragraph_text):
         raw = _entry_raw(entry, paragraph_text=paragraph_text, texts=texts)
-        ref = parse_reference(raw)
+        if records and records[-1]["doc_id"] != entry[0].doc_id:
+            previous = None
+        ref = resolve_ibid(parse_reference(raw), raw, previous)
+        previous = ref
         records.append(
             {
                 "doc_id": entry[0].doc_id,

@@ -131,6 +131,21 @@ PARSE_CASES = [
         id="book-city-publisher",
     ),
     pytest.param(
+        "Dierkes, Julian, ed. Change in Democratic Mongolia. Leiden: Brill, 2012.",
+        {
+            "authors": ("Dierkes, Julian",),
+            "year": 2012,
+            "title": "Change in Democratic Mongolia",
+            "container": "Brill",
+        },
+        id="edited-book-chicago",
+    ),
+    pytest.param(
+        "Dierkes, J. (Ed.). (2012). Change in democratic Mongolia. Brill.",
+        {"authors": ("Dierkes, J.",), "year": 2012, "title": "Change in democratic Mongolia"},
+        id="edited-book-apa",
+    ),
+    pytest.param(
         "[5] Ibid., 12.",
         {"marker": "5", "authors": (), "title": None, "year": None},
         id="ibid",
@@ -228,6 +243,45 @@ def test_numbered_note_broken_over_two_paragraphs_is_one_entry() -> None:
     assert table["marker"].tolist() == ["1", "2"]
     assert table["year"].tolist() == [2012, 2014]
     assert table.loc[1, "raw"].endswith("Pg. 12. 2014.")
+
+
+def test_a_heading_between_two_lists_starts_a_new_entry() -> None:
+    _, sents, paras = make_doc(
+        [
+            ("body", "Ties grew.[1]"),
+            ("heading", "Notes"),
+            ("references", "1. Bat, Dorj. “Steppe Talks.” Forum Papers, 2012."),
+            ("heading", "Works Cited"),
+            ("references", "Oyun, Bat. Quiet Diplomacy. Ulaanbaatar: Admon Press, 2018."),
+            ("references", "Tsog, Anu. Ports and Rails. Leiden: Brill, 2020."),
+        ]
+    )
+    table = extract_citations(sents, paras)
+    assert table["authors"].tolist() == ["Bat, Dorj", "Oyun, Bat", "Tsog, Anu"]
+    assert table["year"].tolist() == [2012, 2018, 2020]
+
+
+@pytest.mark.parametrize(
+    ("notes", "expected"),
+    [
+        (
+            ["2. Bat, Dorj. “Steppe Talks.” Forum Papers, 2012.", "3. Ibid., 14."],
+            ("Bat, Dorj", "Steppe Talks", 2012),
+        ),
+        # [3] is lost from the page: which work [4] repeats is unknown
+        (
+            ["2. Bat, Dorj. “Steppe Talks.” Forum Papers, 2012.", "4. Ibid., 14."],
+            (None, None, None),
+        ),
+        (["Ibid., 3."], (None, None, None)),  # nothing before it
+    ],
+    ids=["after-its-predecessor", "after-a-gap", "first"],
+)
+def test_ibid_repeats_the_work_of_the_note_before_it(notes, expected) -> None:
+    _, sents, paras = make_doc([("body", "Ties grew."), *(("references", n) for n in notes)])
+    last = extract_citations(sents, paras).iloc[-1]
+    got = tuple(None if pd.isna(last[c]) else last[c] for c in ("authors", "title", "year"))
+    assert got == expected
 
 
 def test_unnumbered_list_skips_headings_and_page_debris() -> None:
