@@ -112,6 +112,7 @@ def test_third_party_talks_are_a_mediated_meeting() -> None:
         ("In 2016, Norway urged Chile and Peru to resume talks.", "appeal", "020", None),
         ("Norway expelled Chilean diplomats in 2016.", "expel", "174", None),
         ("Chile and Peru sat down together in Lisbon in 2016.", "meet", "040", None),
+        ("Chile and Peru discussed border trade in 2016.", "meet", "040", None),
     ],
 )
 def test_trigger_lexicon_codes_events(
