@@ -110,9 +110,9 @@ RE_INLINE_GLUED = re.compile(
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 #: What every inline marker holds (a sentence without one has no marker).
 RE_MARKER_CHARACTER = re.compile(r"[\d⁰¹²³⁴⁵⁶⁷⁸⁹]")
-#: Tokens after which a period does not end a segment.
 #: Words that, after a comma, close an author statement as its editor mark ("…, ed.").
 EDITOR_WORDS = frozenset({"ed", "eds"})
+#: Tokens after which a period does not end a segment.
 ABBREVIATIONS = frozenset(
     [
         "vol",
